@@ -1,0 +1,180 @@
+import type { NormalizedEvent } from '../../domain/events/normalized-event.js';
+import { secondaryIdentifiers } from '../../domain/identity/identifiers.js';
+import { IdentityView, keyOf } from '../../domain/identity/identity-view.js';
+import { resolveEvent } from '../../domain/identity/resolve-event.js';
+import { applyEvent } from '../../domain/profile/apply-event.js';
+import { emptyProfile } from '../../domain/profile/empty-profile.js';
+import { mergeProfiles } from '../../domain/profile/merge-profiles.js';
+import type { Profile } from '../../domain/profile/profile.js';
+import type { IdGenerator } from '../../platform/ids.js';
+import { identifierHash } from '../../platform/secrets.js';
+import type { GeoLookup } from '../../ports/geo.js';
+import type {
+  CustomerRecord, EventRecord, IdentityKey, MergeRecord, StoreOps, TraitChangeRecord,
+} from '../../ports/store.js';
+
+export interface FlushInput { workspaceId: string; events: NormalizedEvent[] }
+export interface FlushOutcome { stored: boolean[]; duplicate: boolean[]; suppressed: boolean[] }
+
+interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number }
+
+/**
+ * Stores one workspace's share of a flush inside the caller's transaction: de-duplicate,
+ * drop suppressed people, resolve identities, fold every event into its profile in memory and
+ * write each touched table once (set-at-a-time), so a profile touched by 50 events in this
+ * flush is written once, not 50 times.
+ */
+export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps): Promise<FlushOutcome> {
+  const { workspaceId, events } = input;
+  const n = events.length;
+  const duplicate = new Array<boolean>(n).fill(false);
+  const suppressed = new Array<boolean>(n).fill(false);
+  const stored = new Array<boolean>(n).fill(false);
+
+  // 1. De-duplicate: first within the flush, then against the stored window.
+  const firstIndex = new Map<string, number>();
+  const toClaim: string[] = [];
+  events.forEach((e, i) => {
+    if (!e.messageIdGiven) return;
+    if (firstIndex.has(e.messageId)) duplicate[i] = true;
+    else {
+      firstIndex.set(e.messageId, i);
+      toClaim.push(e.messageId);
+    }
+  });
+  if (toClaim.length > 0) {
+    const fresh = await tx.claimMessageIds(workspaceId, toClaim, deps.now);
+    for (const m of toClaim) if (!fresh.has(m)) duplicate[firstIndex.get(m)!] = true;
+  }
+
+  // 2. Suppression: people erased on request stay erased.
+  const hashesOf = events.map((e, i) => (duplicate[i] ? [] : identifierHashes(workspaceId, e)));
+  const allHashes = [...new Set(hashesOf.flat())];
+  const hit = allHashes.length > 0 ? await tx.findSuppressed(workspaceId, allHashes) : new Set<string>();
+  if (hit.size > 0) {
+    const counts = new Map<string, number>();
+    hashesOf.forEach((hs, i) => {
+      const h = hs.find((x) => hit.has(x));
+      if (h) {
+        suppressed[i] = true;
+        counts.set(h, (counts.get(h) ?? 0) + 1);
+      }
+    });
+    await tx.countSuppressed(workspaceId, counts, deps.now);
+  }
+  const live = events.map((_, i) => i).filter((i) => !duplicate[i] && !suppressed[i]);
+  if (live.length === 0) return { stored, duplicate, suppressed };
+
+  // 3. Load the identity slice and the customers it points at.
+  const view = new IdentityView();
+  const keys = new Map<string, IdentityKey>();
+  for (const i of live) for (const k of lookupKeys(events[i]!)) keys.set(keyOf(k.kind, k.value), k);
+  for (const r of await tx.findIdentities(workspaceId, [...keys.values()])) {
+    view.identities.set(keyOf(r.kind, r.value), { kind: r.kind, value: r.value, customerId: r.customerId, verified: r.verified });
+  }
+  const records = new Map<string, CustomerRecord>();
+  let wanted = [...new Set([...view.identities.values()].map((h) => h.customerId))];
+  while (wanted.length > 0) {
+    const loaded = await tx.loadCustomers(workspaceId, wanted);
+    for (const c of loaded) {
+      records.set(c.id, c);
+      view.customers.set(c.id, { userId: c.userId, mergedInto: c.mergedInto });
+    }
+    wanted = loaded.map((c) => c.mergedInto).filter((m): m is string => m !== null && !records.has(m));
+  }
+  const profiles = new Map<string, Profile>();
+  for (const c of records.values()) profiles.set(c.id, c.profile);
+
+  // 4. Resolve and fold, in arrival order.
+  const eventRows: EventRecord[] = [];
+  const traitRows: TraitChangeRecord[] = [];
+  const merges: MergeRecord[] = [];
+  const touched = new Set<string>();
+  const newCustomerId = () => deps.ids.next('customer');
+  for (const i of live) {
+    const e = events[i]!;
+    const res = resolveEvent(view, e, newCustomerId);
+    const eventId = deps.ids.next('event');
+    for (const op of res.ops) {
+      if (op.op === 'create') {
+        profiles.set(op.customerId, emptyProfile(e.timestamp));
+      } else {
+        const winner = profiles.get(op.winnerId) ?? emptyProfile(e.timestamp);
+        const loser = profiles.get(op.loserId) ?? emptyProfile(e.timestamp);
+        merges.push({
+          id: deps.ids.next('merge'), workspaceId, winnerId: op.winnerId, loserId: op.loserId, reason: op.reason,
+          eventId, at: deps.now, undoneAt: null,
+          details: {
+            movedIdentities: [],
+            winnerBefore: { userId: records.get(op.winnerId)?.userId ?? null, profile: structuredClone(winner) },
+            loserBefore: { userId: records.get(op.loserId)?.userId ?? null, profile: structuredClone(loser) },
+          },
+        });
+        profiles.set(op.winnerId, mergeProfiles(winner, loser));
+        touched.add(op.loserId);
+        touched.add(op.winnerId);
+      }
+    }
+    const profile = profiles.get(res.customerId)!;
+    const before = e.type === 'identify' ? { ...profile.traits } : null;
+    const ip = typeof e.context['ip'] === 'string' ? e.context['ip'] : null;
+    const geo = ip && ip !== profile.lastIp && deps.geo ? deps.geo.lookup(ip) : null;
+    applyEvent(profile, e, { geo });
+    touched.add(res.customerId);
+    if (before) {
+      for (const [trait, value] of Object.entries(profile.traits)) {
+        if (JSON.stringify(before[trait]) !== JSON.stringify(value)) {
+          traitRows.push({ id: deps.ids.next('event'), workspaceId, customerId: res.customerId, trait, value: JSON.stringify(value ?? null), at: e.timestamp, eventId });
+        }
+      }
+    }
+    eventRows.push({
+      id: eventId, workspaceId, customerId: res.customerId, type: e.type, name: e.event ?? e.name,
+      messageId: e.messageId, timestamp: e.timestamp, receivedAt: e.receivedAt, payload: e.raw,
+    });
+    stored[i] = true;
+  }
+
+  // 5. Write back: identities first (pointing at surviving customers), then merges' moves.
+  const identityRows = [...view.dirty].map((k) => {
+    const h = view.identities.get(k)!;
+    return { kind: h.kind, value: h.value, customerId: view.root(h.customerId), verified: h.verified, createdAt: deps.now };
+  });
+  await tx.upsertIdentities(workspaceId, identityRows);
+  for (const m of merges) {
+    const moved = (await tx.identitiesOf(workspaceId, [m.loserId])).map((r) => ({ kind: r.kind, value: r.value }));
+    for (const h of view.identities.values()) {
+      if (h.customerId === m.loserId && !moved.some((x) => x.kind === h.kind && x.value === h.value)) moved.push({ kind: h.kind, value: h.value });
+    }
+    m.details.movedIdentities = moved;
+    await tx.moveIdentities(workspaceId, moved, view.root(m.winnerId));
+  }
+  const customerRows: CustomerRecord[] = [];
+  for (const id of touched) {
+    const ref = view.customer(id);
+    const existing = records.get(id);
+    customerRows.push({
+      id, workspaceId, createdAt: existing?.createdAt ?? deps.now, updatedAt: deps.now,
+      mergedInto: ref.mergedInto, userId: ref.userId, profile: profiles.get(id)!,
+    });
+  }
+  await tx.upsertCustomers(customerRows);
+  await tx.insertEvents(eventRows);
+  await tx.insertMerges(merges);
+  await tx.insertTraitChanges(traitRows);
+  return { stored, duplicate, suppressed };
+}
+
+/** Every identity key that could decide which customer an event belongs to. */
+function lookupKeys(e: NormalizedEvent): IdentityKey[] {
+  const keys: IdentityKey[] = [];
+  if (e.userId) keys.push({ kind: 'user', value: e.userId });
+  if (e.anonymousId) keys.push({ kind: 'anon', value: e.anonymousId });
+  if (e.previousId) keys.push({ kind: 'user', value: e.previousId }, { kind: 'anon', value: e.previousId });
+  keys.push(...secondaryIdentifiers(e));
+  return keys;
+}
+
+export function identifierHashes(workspaceId: string, e: NormalizedEvent): string[] {
+  return lookupKeys(e).map((k) => identifierHash(workspaceId, k.kind, k.value));
+}

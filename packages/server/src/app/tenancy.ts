@@ -1,0 +1,115 @@
+import { OmotenashiError, notFound, validationError } from '../errors.js';
+import type { IdGenerator } from '../platform/ids.js';
+import { hashPassword, hashSecret, newSecret, verifyPassword } from '../platform/secrets.js';
+import type { Clock } from '../ports/clock.js';
+import { ROLES, type ApiTokenRecord, type OperatorRecord, type Role, type Store, type WorkspaceRecord, type WriteKeyRecord } from '../ports/store.js';
+import type { Credentials } from './credentials.js';
+
+export interface NewWorkspace { workspace: WorkspaceRecord; writeKey: string; apiToken: string }
+
+const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** Workspaces, their write keys and API tokens, and operators. */
+export class Tenancy {
+  constructor(private readonly store: Store, private readonly ids: IdGenerator, private readonly clock: Clock, private readonly credentials?: Credentials) {}
+
+  async createWorkspace(name: string): Promise<NewWorkspace> {
+    const clean = requireName('name', name, 100);
+    const now = this.clock.now();
+    const workspace: WorkspaceRecord = { id: this.ids.next('workspace'), name: clean, createdAt: now };
+    return this.store.transaction(async (tx) => {
+      await tx.insertWorkspace(workspace);
+      const writeKey = newSecret('wk');
+      await tx.insertWriteKey({ id: this.ids.next('writeKey'), workspaceId: workspace.id, name: 'default', keyHint: hint(writeKey), createdAt: now, revokedAt: null }, hashSecret(writeKey));
+      const apiToken = newSecret('ot');
+      await tx.insertApiToken({ id: this.ids.next('apiToken'), workspaceId: workspace.id, name: 'default admin token', role: 'owner', operatorId: null, createdAt: now, expiresAt: null, revokedAt: null }, hashSecret(apiToken));
+      return { workspace, writeKey, apiToken };
+    });
+  }
+
+  async requireWorkspace(id: string): Promise<WorkspaceRecord> {
+    const ws = await this.store.getWorkspace(id);
+    if (!ws) throw new OmotenashiError('not_found', `workspace ${JSON.stringify(id)} does not exist`);
+    return ws;
+  }
+
+  async createWriteKey(workspaceId: string, name = 'write key'): Promise<{ record: WriteKeyRecord; writeKey: string }> {
+    await this.requireWorkspace(workspaceId);
+    const writeKey = newSecret('wk');
+    const record: WriteKeyRecord = { id: this.ids.next('writeKey'), workspaceId, name: requireName('name', name, 100), keyHint: hint(writeKey), createdAt: this.clock.now(), revokedAt: null };
+    await this.store.insertWriteKey(record, hashSecret(writeKey));
+    return { record, writeKey };
+  }
+
+  async revokeWriteKey(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.store.revokeWriteKey(workspaceId, id, this.clock.now()))) throw notFound('active write key', id);
+    this.credentials?.forgetAll();
+  }
+
+  async createApiToken(workspaceId: string, opts: { name?: string; role?: string; operatorId?: string | null; ttlMs?: number | null }): Promise<{ record: ApiTokenRecord; token: string }> {
+    await this.requireWorkspace(workspaceId);
+    const role = requireRole(opts.role ?? 'admin');
+    const now = this.clock.now();
+    const token = newSecret('ot');
+    const record: ApiTokenRecord = {
+      id: this.ids.next('apiToken'), workspaceId, name: requireName('name', opts.name ?? 'API token', 100), role,
+      operatorId: opts.operatorId ?? null, createdAt: now, expiresAt: opts.ttlMs ? now + opts.ttlMs : null, revokedAt: null,
+    };
+    await this.store.insertApiToken(record, hashSecret(token));
+    return { record, token };
+  }
+
+  async revokeApiToken(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.store.revokeApiToken(workspaceId, id, this.clock.now()))) throw notFound('active API token', id);
+    this.credentials?.forgetAll();
+  }
+
+  async createOperator(workspaceId: string, input: { email: string; name: string; role: string; password: string }): Promise<OperatorRecord> {
+    await this.requireWorkspace(workspaceId);
+    const issues = [];
+    const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254) issues.push({ path: 'email', code: 'invalid_value' as const, message: 'email must be an email address like ana@example.com' });
+    if (typeof input.password !== 'string' || input.password.length < 10 || input.password.length > 200) issues.push({ path: 'password', code: 'invalid_value' as const, message: 'password must be 10 to 200 characters long' });
+    if (!ROLES.includes(input.role as Role)) issues.push({ path: 'role', code: 'invalid_value' as const, message: `role must be one of ${ROLES.join(', ')}` });
+    if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 100) issues.push({ path: 'name', code: 'invalid_value' as const, message: 'name must be 1 to 100 characters' });
+    if (issues.length > 0) throw validationError(issues);
+    if ((await this.store.findOperatorsByEmail(email)).some((o) => o.workspaceId === workspaceId)) {
+      throw new OmotenashiError('conflict', `an operator with email ${email} already exists in this workspace`);
+    }
+    const op: OperatorRecord = {
+      id: this.ids.next('operator'), workspaceId, email, name: input.name.trim(), role: input.role as Role,
+      passwordHash: await hashPassword(input.password), createdAt: this.clock.now(), disabledAt: null,
+    };
+    await this.store.insertOperator(op);
+    return op;
+  }
+
+  /** Password login: returns a session token (an API token bound to the operator, 12 h). */
+  async login(email: string, password: string, workspaceId?: string): Promise<{ token: string; operator: OperatorRecord; expiresAt: number }> {
+    const candidates = (await this.store.findOperatorsByEmail(String(email).trim().toLowerCase()))
+      .filter((o) => o.disabledAt === null && (!workspaceId || o.workspaceId === workspaceId));
+    for (const op of candidates) {
+      if (await verifyPassword(String(password), op.passwordHash)) {
+        const { record, token } = await this.createApiToken(op.workspaceId, { name: `session for ${op.email}`, role: op.role, operatorId: op.id, ttlMs: SESSION_TTL_MS });
+        return { token, operator: op, expiresAt: record.expiresAt! };
+      }
+    }
+    throw new OmotenashiError('invalid_credentials', 'email or password is wrong');
+  }
+}
+
+function hint(secret: string): string {
+  return `${secret.slice(0, 6)}…${secret.slice(-4)}`;
+}
+
+function requireName(field: string, v: unknown, max: number): string {
+  if (typeof v !== 'string' || v.trim() === '' || v.length > max) {
+    throw validationError([{ path: field, code: 'invalid_value', message: `${field} must be a non-empty string of at most ${max} characters` }]);
+  }
+  return v.trim();
+}
+
+export function requireRole(v: unknown): Role {
+  if (!ROLES.includes(v as Role)) throw validationError([{ path: 'role', code: 'invalid_value', message: `role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(v)}` }]);
+  return v as Role;
+}

@@ -1,0 +1,33 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Services } from './services.js';
+
+export interface DemoCredentials {
+  workspaceId: string;
+  writeKey: string;
+  apiToken: string;
+  operator: { email: string; password: string };
+}
+
+const DEMO_EMAIL = 'demo@omotenashi.local';
+
+/**
+ * First start on an empty database: create the demo workspace with a write key, an admin token
+ * and a demo operator. The secrets are only stored hashed in the database, so they are also kept
+ * in a local file (mode 600) to print them again on later starts.
+ */
+export async function ensureDemoWorkspace(services: Services, credentialsFile: string): Promise<DemoCredentials | null> {
+  const workspaces = await services.store.listWorkspaces();
+  if (workspaces.length > 0) {
+    if (!existsSync(credentialsFile)) return null;
+    const saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as DemoCredentials;
+    return workspaces.some((w) => w.id === saved.workspaceId) ? saved : null;
+  }
+  const created = await services.tenancy.createWorkspace('Demo shop');
+  const password = `demo-${services.ids.ulid().slice(-10).toLowerCase()}`;
+  await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password });
+  const creds: DemoCredentials = { workspaceId: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken, operator: { email: DEMO_EMAIL, password } };
+  mkdirSync(dirname(credentialsFile), { recursive: true });
+  writeFileSync(credentialsFile, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  return creds;
+}

@@ -1,0 +1,46 @@
+import { dirname, join, resolve } from 'node:path';
+import { pino } from 'pino';
+import type { Config } from './config/config.js';
+import { ensureDemoWorkspace } from './demo-seed.js';
+import { openServices } from './services.js';
+import { buildApp } from './transport/http/build-app.js';
+
+/** `omotenashi serve`: migrate, seed the demo on an empty database, listen, print where to go. */
+export async function serve(config: Config): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  const services = await openServices(config, { defaultMetrics: true });
+  const app = await buildApp(services, { logger: { level: config.logLevel } });
+  const dataDir = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : resolve('data');
+  const demo = config.demo ? await ensureDemoWorkspace(services, join(dataDir, 'demo-credentials.json')) : null;
+  const pruneTimer = setInterval(() => {
+    services.store.pruneDedupe(Date.now() - config.dedupeWindowDays * 86_400_000).catch((err: unknown) => log.warn({ err }, 'dedupe prune failed'));
+  }, 3_600_000);
+  pruneTimer.unref();
+
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl;
+  const lines = [
+    '',
+    `  Omotenashi is running on ${config.database.kind === 'sqlite' ? `SQLite (${config.database.path})` : 'PostgreSQL'}`,
+    '',
+    `  Tracking API   ${base}/v1/batch   (Segment-compatible)`,
+    `  Admin API      ${base}/api/v1     (OpenAPI: ${base}/api/v1/openapi.json)`,
+    `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+  ];
+  if (demo) {
+    lines.push('', `  Demo workspace ${demo.workspaceId}`, `  Write key      ${demo.writeKey}`, `  Admin token    ${demo.apiToken}`, `  Operator       ${demo.operator.email} / ${demo.operator.password}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,66 @@
+import { Credentials } from './app/credentials.js';
+import { Customers } from './app/customers.js';
+import { IngestService } from './app/ingest/ingest-service.js';
+import { Merges } from './app/merges.js';
+import { Tenancy } from './app/tenancy.js';
+import type { Config } from './config/config.js';
+import { MmdbGeo } from './geo/mmdb-geo.js';
+import { IdGenerator } from './platform/ids.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { GeoLookup } from './ports/geo.js';
+import type { Store } from './ports/store.js';
+import type { ConnectOptions } from './storage/connect.js';
+import { createStore } from './storage/kysely-store.js';
+import { Metrics } from './transport/http/metrics.js';
+
+/** Everything the transports need, wired once: the composition root's product. */
+export interface Services {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  geo: GeoLookup | null;
+  credentials: Credentials;
+  tenancy: Tenancy;
+  customers: Customers;
+  merges: Merges;
+  ingest: IngestService;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  /** `false` turns IP geolocation off (tests that don't need it start faster). */
+  geo?: GeoLookup | false;
+  defaultMetrics?: boolean;
+}
+
+export function createServices(store: Store, options: ServiceOptions = {}): Services {
+  const clock = options.clock ?? systemClock;
+  const ids = new IdGenerator(() => clock.now());
+  const geo = options.geo === false ? null : options.geo ?? null;
+  const metrics = new Metrics(options.defaultMetrics ?? false);
+  const credentials = new Credentials(store, clock);
+  const ingest = new IngestService(store, {
+    ids, geo, clock,
+    observer: { onFlush: ({ events, ms }) => { metrics.flushDuration.observe(ms / 1000); metrics.flushEvents.observe(events); } },
+  });
+  return {
+    store, clock, ids, geo, metrics, credentials, ingest,
+    tenancy: new Tenancy(store, ids, clock, credentials),
+    customers: new Customers(store, ids, clock),
+    merges: new Merges(store, clock, geo),
+    async close() {
+      await ingest.close();
+      await store.close();
+    },
+  };
+}
+
+/** Opens the configured database, migrates it, and wires the services. */
+export async function openServices(config: Config, options: ServiceOptions & ConnectOptions = {}): Promise<Services> {
+  const store = createStore(config.database, { sqliteSynchronous: config.sqliteSynchronous, ...options });
+  await store.migrate();
+  const geo = options.geo ?? (config.geoipMmdb ? new MmdbGeo([config.geoipMmdb]) : MmdbGeo.bundled());
+  return createServices(store, { ...options, geo });
+}

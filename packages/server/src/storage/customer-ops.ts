@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import type { EventRecord, MergeRecord, StoreOps, SuppressionRecord, TraitChangeRecord } from '../ports/store.js';
+import { toCustomer } from './ingest-ops.js';
+import type { Database } from './schema.js';
+
+type CustomerOps = Pick<StoreOps,
+  | 'findCustomerIdByIdentity' | 'getCustomer' | 'mergedInto' | 'listEvents' | 'listMerges' | 'getMerge' | 'markMergeUndone'
+  | 'listTraitChanges' | 'deleteCustomers' | 'insertSuppressions' | 'listSuppressions' | 'deleteSuppression'
+  | 'deleteSuppressionByHash' | 'insertErasure'>;
+
+const toEvent = (r: Database['events']): EventRecord => ({
+  id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, type: r.type, name: r.name,
+  messageId: r.message_id, timestamp: r.timestamp, receivedAt: r.received_at, payload: r.payload,
+});
+const toMerge = (r: Database['merges']): MergeRecord => ({
+  id: r.id, workspaceId: r.workspace_id, winnerId: r.winner_id, loserId: r.loser_id, reason: r.reason,
+  eventId: r.event_id, at: r.at, details: JSON.parse(r.details) as MergeRecord['details'], undoneAt: r.undone_at,
+});
+const toTraitChange = (r: Database['trait_changes']): TraitChangeRecord => ({
+  id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, trait: r.trait, value: r.value, at: r.at, eventId: r.event_id,
+});
+const toSuppression = (r: Database['suppressions']): SuppressionRecord => ({
+  id: r.id, workspaceId: r.workspace_id, identifierHash: r.identifier_hash, kind: r.kind,
+  createdAt: r.created_at, suppressedCount: r.suppressed_count, lastSuppressedAt: r.last_suppressed_at,
+});
+
+export function customerOps(db: Kysely<Database>): CustomerOps {
+  return {
+    async findCustomerIdByIdentity(workspaceId, key) {
+      const r = await db.selectFrom('identities').select('customer_id')
+        .where('workspace_id', '=', workspaceId).where('kind', '=', key.kind).where('value', '=', key.value).executeTakeFirst();
+      return r?.customer_id ?? null;
+    },
+    async getCustomer(workspaceId, id) {
+      const r = await db.selectFrom('customers').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      return r ? toCustomer(r) : null;
+    },
+    async mergedInto(workspaceId, ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('customers').select('id')
+        .where('workspace_id', '=', workspaceId).where('merged_into', 'in', ids).execute();
+      return rows.map((r) => r.id);
+    },
+    async listEvents(workspaceId, customerIds, { before, limit, ascending }) {
+      if (customerIds.length === 0) return [];
+      let q = db.selectFrom('events').selectAll()
+        .where('workspace_id', '=', workspaceId).where('customer_id', 'in', customerIds);
+      if (before) {
+        q = ascending
+          ? q.where((eb) => eb.or([eb('timestamp', '>', before.timestamp), eb.and([eb('timestamp', '=', before.timestamp), eb('id', '>', before.id)])]))
+          : q.where((eb) => eb.or([eb('timestamp', '<', before.timestamp), eb.and([eb('timestamp', '=', before.timestamp), eb('id', '<', before.id)])]));
+      }
+      const dir = ascending ? 'asc' : 'desc';
+      const rows = await q.orderBy('timestamp', dir).orderBy('id', dir).limit(limit).execute();
+      return rows.map(toEvent);
+    },
+    async listMerges(workspaceId, customerIds) {
+      if (customerIds.length === 0) return [];
+      const rows = await db.selectFrom('merges').selectAll().where('workspace_id', '=', workspaceId)
+        .where((eb) => eb.or([eb('winner_id', 'in', customerIds), eb('loser_id', 'in', customerIds)]))
+        .orderBy('at', 'desc').orderBy('id', 'desc').execute();
+      return rows.map(toMerge);
+    },
+    async getMerge(workspaceId, id) {
+      const r = await db.selectFrom('merges').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      return r ? toMerge(r) : null;
+    },
+    async markMergeUndone(workspaceId, id, at) {
+      await db.updateTable('merges').set({ undone_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    },
+    async listTraitChanges(workspaceId, customerIds) {
+      if (customerIds.length === 0) return [];
+      const rows = await db.selectFrom('trait_changes').selectAll().where('workspace_id', '=', workspaceId)
+        .where('customer_id', 'in', customerIds).orderBy('at').orderBy('id').execute();
+      return rows.map(toTraitChange);
+    },
+    async deleteCustomers(workspaceId, ids) {
+      const counts: Record<string, number> = {};
+      if (ids.length === 0) return counts;
+      const del = async (table: 'events' | 'identities' | 'trait_changes', column: 'customer_id') => {
+        const r = await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where(column, 'in', ids).executeTakeFirst();
+        counts[table] = Number(r.numDeletedRows);
+      };
+      await del('events', 'customer_id');
+      await del('identities', 'customer_id');
+      await del('trait_changes', 'customer_id');
+      const m = await db.deleteFrom('merges').where('workspace_id', '=', workspaceId)
+        .where((eb) => eb.or([eb('winner_id', 'in', ids), eb('loser_id', 'in', ids)])).executeTakeFirst();
+      counts['merges'] = Number(m.numDeletedRows);
+      const c = await db.deleteFrom('customers').where('workspace_id', '=', workspaceId).where('id', 'in', ids).executeTakeFirst();
+      counts['customers'] = Number(c.numDeletedRows);
+      return counts;
+    },
+    async insertSuppressions(rows) {
+      if (rows.length === 0) return;
+      await db.insertInto('suppressions').values(rows.map((s) => ({
+        id: s.id, workspace_id: s.workspaceId, identifier_hash: s.identifierHash, kind: s.kind,
+        created_at: s.createdAt, suppressed_count: s.suppressedCount, last_suppressed_at: s.lastSuppressedAt,
+      }))).onConflict((oc) => oc.columns(['workspace_id', 'identifier_hash']).doNothing()).execute();
+    },
+    async listSuppressions(workspaceId) {
+      return (await db.selectFrom('suppressions').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute()).map(toSuppression);
+    },
+    async deleteSuppression(workspaceId, id) {
+      const r = await db.deleteFrom('suppressions').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async deleteSuppressionByHash(workspaceId, hash) {
+      const r = await db.deleteFrom('suppressions').where('workspace_id', '=', workspaceId).where('identifier_hash', '=', hash).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async insertErasure(e) {
+      await db.insertInto('erasures').values({ id: e.id, workspace_id: e.workspaceId, customer_id: e.customerId, at: e.at, summary: JSON.stringify(e.summary) }).execute();
+    },
+  };
+}

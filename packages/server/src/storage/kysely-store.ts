@@ -1,0 +1,31 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store, StoreOps } from '../ports/store.js';
+import { connect, migrateToLatest, type ConnectOptions, type Connection } from './connect.js';
+import { customerOps } from './customer-ops.js';
+import type { DatabaseTarget } from '../config/config.js';
+import { ingestOps } from './ingest-ops.js';
+import type { Database } from './schema.js';
+import { tenancyOps } from './tenancy-ops.js';
+
+function opsFor(db: Kysely<Database>): StoreOps {
+  return { ...tenancyOps(db), ...ingestOps(db), ...customerOps(db) };
+}
+
+/** The one Store implementation: Kysely over SQLite (better-sqlite3) or PostgreSQL (pg). */
+export function createStore(target: DatabaseTarget, options: ConnectOptions = {}): Store & { connection: Connection } {
+  const conn = connect(target, options);
+  const ops = opsFor(conn.db);
+  return {
+    ...ops,
+    connection: conn,
+    dialect: conn.dialect,
+    migrate: () => migrateToLatest(conn),
+    async ping() {
+      await sql`select 1`.execute(conn.db);
+    },
+    async close() {
+      await conn.db.destroy();
+    },
+    transaction: (fn) => conn.db.transaction().execute((trx) => fn(opsFor(trx))),
+  };
+}

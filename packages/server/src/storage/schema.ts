@@ -1,0 +1,98 @@
+/**
+ * Row types of every table. Times are epoch milliseconds in BIGINT columns; flags are 0/1
+ * integers and documents are JSON text, so one schema serves SQLite and PostgreSQL alike.
+ */
+export interface Database {
+  workspaces: { id: string; name: string; created_at: number; settings: string };
+  write_keys: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    key_hash: string;
+    key_hint: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  api_tokens: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    token_hash: string;
+    role: string;
+    operator_id: string | null;
+    created_at: number;
+    expires_at: number | null;
+    revoked_at: number | null;
+  };
+  operators: {
+    id: string;
+    workspace_id: string;
+    email: string;
+    name: string;
+    role: string;
+    password_hash: string;
+    created_at: number;
+    disabled_at: number | null;
+  };
+  customers: {
+    id: string;
+    workspace_id: string;
+    created_at: number;
+    updated_at: number;
+    merged_into: string | null;
+    user_id: string | null;
+    journey_stage: string;
+    last_seen: number;
+    profile: string;
+  };
+  identities: {
+    workspace_id: string;
+    kind: string;
+    value: string;
+    customer_id: string;
+    verified: number;
+    created_at: number;
+  };
+  events: {
+    id: string;
+    workspace_id: string;
+    customer_id: string;
+    type: string;
+    name: string | null;
+    message_id: string;
+    timestamp: number;
+    received_at: number;
+    payload: string;
+  };
+  event_dedupe: { workspace_id: string; message_id: string; received_at: number };
+  trait_changes: {
+    id: string;
+    workspace_id: string;
+    customer_id: string;
+    trait: string;
+    value: string;
+    at: number;
+    event_id: string;
+  };
+  merges: {
+    id: string;
+    workspace_id: string;
+    winner_id: string;
+    loser_id: string;
+    reason: string;
+    event_id: string | null;
+    at: number;
+    details: string;
+    undone_at: number | null;
+  };
+  suppressions: {
+    id: string;
+    workspace_id: string;
+    identifier_hash: string;
+    kind: string;
+    created_at: number;
+    suppressed_count: number;
+    last_suppressed_at: number | null;
+  };
+  erasures: { id: string; workspace_id: string; customer_id: string; at: number; summary: string };
+}

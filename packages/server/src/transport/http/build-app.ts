@@ -1,0 +1,72 @@
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { OmotenashiError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import { errorHandler } from './error-handler.js';
+import { adminRoutes } from './routes/admin.js';
+import { customerRoutes } from './routes/customers.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { ErrorSchema } from './schemas.js';
+
+export interface AppOptions {
+  logger?: boolean | { level: string };
+}
+
+/** Builds the HTTP app without listening, so tests can `inject()` requests. */
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are refused rather than silently dropped; all problems reported at once.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  app.addSchema(ErrorSchema);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Omotenashi API', version: '0.1.0', description: 'Admin and operator API. Ingestion (/v1/*) follows the Segment HTTP tracking API.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  const timings = new WeakMap<object, bigint>();
+  app.addHook('onRequest', async (req) => {
+    timings.set(req, process.hrtime.bigint());
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const start = timings.get(req);
+    if (start === undefined) return;
+    const route = req.routeOptions.url ?? 'unmatched';
+    services.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, Number(process.hrtime.bigint() - start) / 1e9);
+  });
+
+  app.setErrorHandler(errorHandler(services.metrics));
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: { code: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await services.store.ping();
+      return { ok: true, database: services.store.dialect };
+    } catch (err) {
+      const e = new OmotenashiError('not_ready', `the database is not reachable: ${(err as Error).message}`);
+      return reply.code(503).send({ error: { code: e.code, message: e.message } });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', services.metrics.registry.contentType);
+    return services.metrics.registry.metrics();
+  });
+
+  ingestRoutes(app, services);
+  adminRoutes(app, services);
+  customerRoutes(app, services);
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,21 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** Shared TypeBox schemas: they validate requests AND generate the OpenAPI document. */
+export const ErrorSchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    issues: Type.Optional(Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() }))),
+  }),
+}, { $id: 'Error' });
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const bearer = [{ bearerAuth: [] }];
+
+export function withErrors(ok: Record<number, TSchema>): Record<number, TSchema> {
+  const err = Type.Ref('Error');
+  return { ...ok, 400: err, 401: err, 403: err, 404: err };
+}
+
+export const RoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('agent')]);

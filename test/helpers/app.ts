@@ -1,0 +1,72 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Clock } from '../../packages/server/src/ports/clock.js';
+import type { Store } from '../../packages/server/src/ports/store.js';
+import { createServices, type Services } from '../../packages/server/src/services.js';
+import { buildApp } from '../../packages/server/src/transport/http/build-app.js';
+import type { StoreFactory } from './stores.js';
+
+/** A clock tests can move. */
+export class TestClock implements Clock {
+  constructor(public ms = Date.parse('2026-11-22T12:00:00Z')) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  store: Store;
+  clock: TestClock;
+  /** A workspace with its secrets. */
+  ws: { id: string; writeKey: string; apiToken: string };
+  /** POST to the tracking API with the workspace's write key (HTTP Basic). */
+  track(path: string, body: unknown, opts?: Partial<InjectOptions> & { writeKey?: string }): ReturnType<FastifyInstance['inject']>;
+  /** GET/POST/DELETE the admin API with the workspace's token. */
+  api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string): ReturnType<FastifyInstance['inject']>;
+  /** How many rows a table holds (to prove nothing was stored). */
+  count(table: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(factory: StoreFactory, opts: { clock?: TestClock } = {}): Promise<TestApp> {
+  const store = await factory.create();
+  const clock = opts.clock ?? new TestClock();
+  const services = createServices(store, { clock, geo: false });
+  const app = await buildApp(services);
+  const created = await services.tenancy.createWorkspace('Test shop');
+  const ws = { id: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken };
+  const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+  return {
+    app, services, store, clock, ws,
+    track(path, body, o = {}) {
+      const { writeKey, ...rest } = o;
+      const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+      return app.inject({
+        method: 'POST', url: path, payload,
+        ...rest,
+        headers: { 'content-type': 'application/json', authorization: basic(writeKey ?? ws.writeKey), ...(rest.headers ?? {}) },
+      });
+    },
+    api(method, url, body, token) {
+      return app.inject({
+        method, url,
+        headers: { authorization: `Bearer ${token ?? ws.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      });
+    },
+    async count(table) {
+      const { sql } = await import('kysely');
+      const conn = (store as unknown as { connection: { db: import('kysely').Kysely<unknown> } }).connection;
+      const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(conn.db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async close() {
+      await app.close();
+      await services.close();
+    },
+  };
+}
