@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../packages/server/src/ports/clock.js';
 import type { Store } from '../../packages/server/src/ports/store.js';
 import { createServices, type Services } from '../../packages/server/src/services.js';
@@ -24,9 +24,9 @@ export interface TestApp {
   /** A workspace with its secrets. */
   ws: { id: string; writeKey: string; apiToken: string };
   /** POST to the tracking API with the workspace's write key (HTTP Basic). */
-  track(path: string, body: unknown, opts?: Partial<InjectOptions> & { writeKey?: string }): ReturnType<FastifyInstance['inject']>;
+  track(path: string, body: unknown, opts?: Partial<InjectOptions> & { writeKey?: string }): Promise<LightMyRequestResponse>;
   /** GET/POST/DELETE the admin API with the workspace's token. */
-  api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string): ReturnType<FastifyInstance['inject']>;
+  api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string): Promise<LightMyRequestResponse>;
   /** How many rows a table holds (to prove nothing was stored). */
   count(table: string): Promise<number>;
   close(): Promise<void>;

@@ -18,7 +18,10 @@ export async function serve(config: Config): Promise<void> {
   pruneTimer.unref();
 
   await app.listen({ port: config.port, host: config.host });
-  const base = config.publicUrl;
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : config.port;
+  // With PORT=0 the OS picks the port: print the real one.
+  const base = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${actualPort}`) : config.publicUrl;
   const lines = [
     '',
     `  Omotenashi is running on ${config.database.kind === 'sqlite' ? `SQLite (${config.database.path})` : 'PostgreSQL'}`,

@@ -44,7 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
     } catch (err) {
       throw new CliError(`${(err as Error).message}\nusage: omotenashi ${command.usage}`, 2);
     }
-    await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+    await command.run(parsed.values, parsed.positionals);
     return 0;
   } catch (err) {
     return reportError(err);

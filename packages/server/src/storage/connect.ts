@@ -52,6 +52,6 @@ export function connect(target: DatabaseTarget, options: ConnectOptions = {}): C
 export async function migrateToLatest(conn: Connection): Promise<string[]> {
   const migrator = new Migrator({ db: conn.db, provider: migrationProvider(conn.dialect) });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -338,3 +338,21 @@ describe('applyEvent: nonsense input', () => {
     expect(profile.traits).toEqual({ ok: 1 });
   });
 });
+
+describe('applyEvent: backend events', () => {
+  it('an empty IP lookup keeps the known place, and fulfilment events never touch device or place', () => {
+    const geo = { country: 'JP', region: '13', city: 'Tokyo', timezone: 'Asia/Tokyo' };
+    const profile = fold([page('2026-01-01T10:00:00Z', {}, { userAgent: IPHONE })], geo);
+    fold([page('2026-01-01T10:01:00Z', {}, {})], { country: null, region: null, city: null, timezone: null }, profile);
+    fold([track('2026-01-01T10:00:00Z', 'Order Completed', { order_id: 'o1', total: 1 })], geo, profile);
+    fold(
+      [track('2026-01-03T10:00:00Z', 'Order Shipped', { order_id: 'o1' }, { userAgent: 'node-fetch/1.0', ip: '10.0.0.1' })],
+      { country: 'US', region: 'VA', city: 'Ashburn', timezone: 'America/New_York' },
+      profile,
+    );
+    expect(profile.location).toMatchObject({ country: 'JP', city: 'Tokyo', timezone: 'Asia/Tokyo' });
+    expect(profile.device.type).toBe('mobile');
+    expect(profile.lastIp).toBeNull();
+    expect(profile.session.lastActivityAt).toBe(at('2026-01-01T10:01:00Z'));
+  });
+});

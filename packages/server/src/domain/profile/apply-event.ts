@@ -49,7 +49,17 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, enrich: { g
   profile.lastSeen = Math.max(profile.lastSeen, at);
 
   const commerce = event.type === 'track' ? commerceEventOf(event.event) : null;
-  const placement: SessionPlacement = isCustomerAction(commerce) ? placeInSession(profile, at) : 'past';
+  const customerAction = isCustomerAction(commerce);
+  const placement: SessionPlacement = customerAction ? placeInSession(profile, at) : 'past';
+
+  // Context first: it describes the moment of this very event (a promised delivery date on
+  // this Order Completed is read in the time zone this event reports). Fulfilment events come
+  // from the shop's backend, so their context says nothing about the customer's device or place.
+  if (customerAction) {
+    applyPresentContext(profile, event.context, enrich.geo, isLatest);
+    applyCampaign(profile, event.context, at);
+  }
+  applyConsent(profile, event.context, at);
 
   // Traits: context.traits (analytics.js repeats the cached user traits there) first, so the
   // explicit traits of an identify call win over them.
@@ -74,10 +84,6 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, enrich: { g
     default:
       break;
   }
-
-  applyPresentContext(profile, event.context, enrich.geo, isLatest);
-  applyCampaign(profile, event.context, at);
-  applyConsent(profile, event.context, at);
 
   updateJourney(profile, profile.lastSeen, at);
 }

@@ -56,9 +56,13 @@ export function applyPresentContext(profile: Profile, context: JsonObject, geo: 
 
   const location = profile.location;
   if (geo !== null) {
-    location.country = geo.country;
-    location.region = geo.region;
-    location.city = geo.city;
+    // A lookup that found nothing (private or unknown IP) must not erase a known place. When it
+    // found something, the three fields are taken together so places are never mixed.
+    if (geo.country !== null || geo.region !== null || geo.city !== null) {
+      location.country = geo.country;
+      location.region = geo.region;
+      location.city = geo.city;
+    }
     const ipZone = geo.timezone === null ? null : canonicalTimeZone(geo.timezone);
     if (ipZone !== null && location.timezoneSource !== 'context') {
       location.timezone = ipZone;

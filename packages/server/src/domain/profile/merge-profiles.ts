@@ -100,11 +100,8 @@ function mergeLocation(latest: Profile['location'], other: Profile['location']):
   const place = latest.country !== null || other.country === null ? latest : other;
   // The client's own time zone beats the IP database's guess, whichever profile holds it.
   const zone =
-    latest.timezoneSource === 'context' || other.timezoneSource !== 'context'
-      ? latest.timezone !== null
-        ? latest
-        : other
-      : other;
+    [latest, other].find((l) => l.timezone !== null && l.timezoneSource === 'context') ??
+    (latest.timezone !== null ? latest : other);
   return {
     country: place.country,
     region: place.region,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, fold, track } from './profile.test-helpers.js';
+import { at, fold, page, track } from './profile.test-helpers.js';
 
 const completed = (when: string, orderId: string, props: Record<string, unknown> = {}) =>
   track(when, 'Order Completed', { order_id: orderId, currency: 'JPY', ...props } as never);
@@ -94,7 +94,7 @@ describe('orders and lifetime value', () => {
 
   it('reads the promised delivery date in the customer time zone', () => {
     const tokyo = fold([
-      track('2026-01-01T10:00:00Z', 'Page', {}, { timezone: 'Asia/Tokyo' }),
+      page('2026-01-01T10:00:00Z', {}, { timezone: 'Asia/Tokyo' }),
       completed('2026-01-01T10:01:00Z', 'o1', { total: 1, promised_delivery_date: '2026-01-05' }),
       completed('2026-01-01T10:02:00Z', 'o2', { total: 1, promised_delivery_date: '2026-01-05T12:00:00+02:00' }),
       completed('2026-01-01T10:03:00Z', 'o3', { total: 1, promised_delivery_date: '2026-01-05T12:00' }),

@@ -9,7 +9,7 @@ import type { Profile } from './profile.js';
  *
  * A trait sent as null is STORED as null, not deleted: Segment clients send null to say "no
  * longer known", and keeping the key means a later profile merge cannot resurrect the other
- * profile's stale value. Returns whether anything was merged.
+ * profile's stale value. Returns whether any trait value changed.
  */
 export function mergeTraits(profile: Profile, incoming: JsonObject): boolean {
   let changed = false;
@@ -21,10 +21,14 @@ export function mergeTraits(profile: Profile, incoming: JsonObject): boolean {
       if (keyCount >= PROFILE_LIMITS.traitKeys) continue;
       keyCount++;
     }
+    const previous = profile.traits[key];
+    // Same primitive value: nothing to do (analytics.js repeats cached traits on many calls,
+    // and "changed" triggers re-reading moments).
+    if (previous === value && Object.hasOwn(profile.traits, key)) continue;
     profile.traits[key] = value;
     changed = true;
   }
-  if (changed) mergeChannelPreferences(profile.channels, incoming.channelPreferences);
+  mergeChannelPreferences(profile.channels, incoming.channelPreferences);
   return changed;
 }
 
