@@ -36,3 +36,6 @@ export function intFlag(v: Values, flag: string, fallback: number | null, min: n
 export const isJson = (v: Values): boolean => v['json'] === true;
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** `--workspace ID` (or `-w ID`), which every workspace-scoped command takes. */
+export const WORKSPACE_OPTION = { workspace: { type: 'string', short: 'w' } } as const;

@@ -67,6 +67,8 @@ export interface StoreOps {
   // ingestion (called inside one transaction per flush)
   /** Claims messageIds for de-duplication; returns the ones that were not seen before. */
   claimMessageIds(workspaceId: string, messageIds: string[], at: number): Promise<Set<string>>;
+  /** Cheap check so the common case (nobody erased) skips hashing identifiers. */
+  hasSuppressions(workspaceId: string): Promise<boolean>;
   findSuppressed(workspaceId: string, hashes: string[]): Promise<Set<string>>;
   countSuppressed(workspaceId: string, counts: Map<string, number>, at: number): Promise<void>;
   findIdentities(workspaceId: string, keys: IdentityKey[]): Promise<IdentityRecord[]>;

@@ -4,7 +4,7 @@ import { chunk } from './chunk.js';
 import type { Database } from './schema.js';
 
 type IngestOps = Pick<StoreOps,
-  | 'claimMessageIds' | 'findSuppressed' | 'countSuppressed' | 'findIdentities' | 'identitiesOf' | 'loadCustomers'
+  | 'claimMessageIds' | 'hasSuppressions' | 'findSuppressed' | 'countSuppressed' | 'findIdentities' | 'identitiesOf' | 'loadCustomers'
   | 'insertEvents' | 'upsertCustomers' | 'upsertIdentities' | 'moveIdentities' | 'insertMerges' | 'insertTraitChanges' | 'pruneDedupe'>;
 
 export const toIdentity = (r: Database['identities']): IdentityRecord => ({
@@ -32,6 +32,10 @@ export function ingestOps(db: Kysely<Database>): IngestOps {
         for (const r of rows) claimed.add(r.message_id);
       }
       return claimed;
+    },
+    async hasSuppressions(workspaceId) {
+      const r = await db.selectFrom('suppressions').select('id').where('workspace_id', '=', workspaceId).limit(1).executeTakeFirst();
+      return r !== undefined;
     },
     async findSuppressed(workspaceId, hashes) {
       const found = new Set<string>();

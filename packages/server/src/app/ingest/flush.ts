@@ -48,10 +48,9 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
   }
 
   // 2. Suppression: people erased on request stay erased.
-  const hashesOf = events.map((e, i) => (duplicate[i] ? [] : identifierHashes(workspaceId, e)));
-  const allHashes = [...new Set(hashesOf.flat())];
-  const hit = allHashes.length > 0 ? await tx.findSuppressed(workspaceId, allHashes) : new Set<string>();
-  if (hit.size > 0) {
+  if (await tx.hasSuppressions(workspaceId)) {
+    const hashesOf = events.map((e, i) => (duplicate[i] ? [] : identifierHashes(workspaceId, e)));
+    const hit = await tx.findSuppressed(workspaceId, [...new Set(hashesOf.flat())]);
     const counts = new Map<string, number>();
     hashesOf.forEach((hs, i) => {
       const h = hs.find((x) => hit.has(x));
@@ -60,7 +59,7 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
         counts.set(h, (counts.get(h) ?? 0) + 1);
       }
     });
-    await tx.countSuppressed(workspaceId, counts, deps.now);
+    if (counts.size > 0) await tx.countSuppressed(workspaceId, counts, deps.now);
   }
   const live = events.map((_, i) => i).filter((i) => !duplicate[i] && !suppressed[i]);
   if (live.length === 0) return { stored, duplicate, suppressed };
