@@ -28,7 +28,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Omotenashi API', version: '0.1.0', description: 'Admin and operator API. Ingestion (/v1/*) follows the Segment HTTP tracking API.' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, basicAuth: { type: 'http', scheme: 'basic', description: 'write key as the username, empty password' } } },
     },
   });
 

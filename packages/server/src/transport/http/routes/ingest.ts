@@ -28,7 +28,7 @@ export function ingestRoutes(app: FastifyInstance, services: Services): void {
     });
     scope.options('/v1/*', async (_req, reply) => reply.code(204).send());
 
-    scope.post('/v1/batch', async (req) => {
+    scope.post('/v1/batch', { schema: { tags: ['tracking'], summary: 'Segment batch: up to 500 KB of calls, all-or-nothing (see docs/ingestion.md)', security: [{ basicAuth: [] }] } }, async (req) => {
       const receivedAt = services.clock.now();
       const body = await decodeJsonBody(asBuffer(req), req.headers['content-encoding']);
       const writeKey = basicWriteKey(req) ?? readWriteKey(body);
@@ -39,7 +39,7 @@ export function ingestRoutes(app: FastifyInstance, services: Services): void {
     });
 
     for (const type of SINGLE) {
-      scope.post(`/v1/${type}`, async (req) => {
+      scope.post(`/v1/${type}`, { schema: { tags: ['tracking'], summary: `Segment ${type} call (32 KB max)`, security: [{ basicAuth: [] }] } }, async (req) => {
         const receivedAt = services.clock.now();
         const body = await decodeJsonBody(asBuffer(req), req.headers['content-encoding'], LIMITS.eventBytes);
         const writeKey = basicWriteKey(req) ?? readWriteKey(body);
