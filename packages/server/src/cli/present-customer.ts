@@ -11,6 +11,8 @@ function offset(minutes: number): string {
   return `UTC${sign}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function inDays(d: number): string {
   return d === 0 ? 'today' : d === 1 ? 'tomorrow' : `in ${d} days`;
 }
@@ -23,9 +25,9 @@ export function customerLines(c: CustomerView): [string, string][] {
   const name = typeof traits['name'] === 'string' ? traits['name'] : [traits['firstName'], traits['lastName']].filter((x) => typeof x === 'string').join(' ');
   if (name) rows.push(['name', name]);
   rows.push(['identities', c.identities.map((i) => `${i.kind} ${i.value}${i.verified ? ' (verified)' : ''}`).join(', ') || '-']);
-  rows.push(['seen', `${at(p.firstSeen)} … ${at(p.lastSeen)} (${p.eventCount} events, ${p.session.count} sessions${c.insights.sessionActive ? ', active now' : ''})`]);
+  rows.push(['seen', `${at(p.firstSeen)} … ${at(p.lastSeen)} (${plural(p.eventCount, 'event')}, ${plural(p.session.count, 'session')}${c.insights.sessionActive ? ', active now' : ''})`]);
   const lt = c.insights.localTime;
-  rows.push(['local time', lt ? `${lt.iso.replace('T', ' ')} ${lt.weekday} (${lt.timezone}, ${offset(lt.utcOffsetMinutes)})` : 'unknown (no time zone yet)']);
+  rows.push(['local time', lt ? `${lt.iso.replace('T', ' ')} ${lt.weekday.charAt(0).toUpperCase()}${lt.weekday.slice(1)} (${lt.timezone}, ${offset(lt.utcOffsetMinutes)})` : 'unknown (no time zone yet)']);
   const place = [p.location.city, p.location.region, p.location.country].filter(Boolean).join(', ');
   if (place) rows.push(['location', place]);
   if (p.language) rows.push(['language', p.language]);

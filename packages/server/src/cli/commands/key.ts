@@ -46,7 +46,7 @@ const REVOKE = 'key revoke --workspace ID KEY_ID [--json]';
 export const keyRevoke: Command = {
   name: ['key', 'revoke'],
   usage: REVOKE,
-  summary: 'revoke a write key (its events are refused from then on)',
+  summary: 'revoke a write key (a running server refuses it within 5 s)',
   options: { ...WORKSPACE_OPTION },
   async run(v, positionals) {
     const workspaceId = requireFlag(v, 'workspace', REVOKE);

@@ -55,7 +55,7 @@ const REVOKE = 'token revoke --workspace ID TOKEN_ID [--json]';
 export const tokenRevoke: Command = {
   name: ['token', 'revoke'],
   usage: REVOKE,
-  summary: 'revoke an API token',
+  summary: 'revoke an API token (a running server refuses it within 5 s)',
   options: { ...WORKSPACE_OPTION },
   async run(v, positionals) {
     const workspaceId = requireFlag(v, 'workspace', REVOKE);
