@@ -96,6 +96,7 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
       customerId: id,
       deleted: {
         events: ana.events.length,
+        event_dedupe: ana.events.length,
         identities: ana.customer.identities.length,
         trait_changes: ana.traitHistory.length,
         merges: ana.merges.length,
@@ -107,6 +108,9 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
     expect(await counts()).toEqual({
       ...before,
       events: before['events']! - ana.events.length,
+      // Her messageIds leave the de-duplication window with her (a lifted suppression must not
+      // turn her re-sent events into "duplicates").
+      event_dedupe: before['event_dedupe']! - ana.events.length,
       customers: before['customers']! - 2,
       identities: before['identities']! - ana.customer.identities.length,
       trait_changes: before['trait_changes']! - ana.traitHistory.length,
@@ -177,9 +181,9 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
 
     // Counted per identifier: the first identifier of the event that is suppressed takes the count.
     const items = await suppressions();
-    expect(items.map((s) => s.kind).sort()).toEqual(['anon', 'email', 'phone', 'user']);
+    expect(items.map((s) => s.kind).sort()).toEqual(['anonymousId', 'email', 'phone', 'userId']);
     const byKind = Object.fromEntries(items.map((s) => [s.kind, s.suppressedEvents]));
-    expect(byKind).toEqual({ user: 4, anon: 2, email: 2, phone: 1 });
+    expect(byKind).toEqual({ userId: 4, anonymousId: 2, email: 2, phone: 1 });
     for (const s of items) expect(s.lastSuppressedAt).not.toBeNull();
     expect(items.reduce((n, s) => n + s.suppressedEvents, 0)).toBe(sends.length + 2);
   });
@@ -187,7 +191,7 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
   it('lifting a suppression lets new events in, for that identifier only', async () => {
     const r = await t.api('POST', '/api/v1/suppressions/lift', { kind: 'userId', value: 'u-ana' });
     expect(r.statusCode, r.body).toBe(204);
-    expect((await suppressions()).map((s) => s.kind).sort()).toEqual(['anon', 'email', 'phone']);
+    expect((await suppressions()).map((s) => s.kind).sort()).toEqual(['anonymousId', 'email', 'phone']);
 
     const events = await t.count('events');
     const back = await t.track('/v1/track', { userId: 'u-ana', event: 'Product Viewed', properties: { product_id: 'matcha' }, messageId: 'back-1' });
@@ -208,7 +212,7 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
 
     // Lifting by naming the email again (any case), and by the suppression's id.
     expect((await t.api('POST', '/api/v1/suppressions/lift', { kind: 'email', value: 'ANA@EXAMPLE.COM' })).statusCode).toBe(204);
-    const anon = (await suppressions()).find((s) => s.kind === 'anon')!;
+    const anon = (await suppressions()).find((s) => s.kind === 'anonymousId')!;
     expect((await t.api('DELETE', `/api/v1/suppressions/${anon.id}`)).statusCode).toBe(204);
     expect((await suppressions()).map((s) => s.kind)).toEqual(['phone']);
     expect((await t.track('/v1/identify', { userId: 'u-ana', anonymousId: 'anon-ana', traits: { email: 'ana@example.com' }, messageId: 'back-4' })).json<Answer>()).toMatchObject({ accepted: 1, suppressed: 0 });
@@ -237,7 +241,7 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
     expect(await t.count('event_dedupe')).toBe(dedupe);
     // …so a retry is suppressed again (and counted), not called a duplicate of a stored event.
     expect((await t.track('/v1/track', event)).json<Answer>()).toMatchObject({ accepted: 0, duplicates: 0, suppressed: 1, duplicate: false });
-    expect((await suppressions()).find((s) => s.kind === 'user')?.suppressedEvents).toBe(2);
+    expect((await suppressions()).find((s) => s.kind === 'userId')?.suppressedEvents).toBe(2);
     // Once lifted, the event the server never stored is accepted.
     expect((await t.api('POST', '/api/v1/suppressions/lift', { kind: 'userId', value: 'u-mia' })).statusCode).toBe(204);
     expect((await t.track('/v1/track', event)).json<Answer>()).toMatchObject({ accepted: 1, duplicates: 0, suppressed: 0 });

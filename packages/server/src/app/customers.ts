@@ -107,8 +107,9 @@ export class Customers {
   }
 
   async listSuppressions(workspaceId: string) {
+    const names = Object.fromEntries(Object.entries(LOOKUP_KINDS).map(([k, v]) => [v, k])) as Record<string, string>;
     return (await this.store.listSuppressions(workspaceId)).map((s) => ({
-      id: s.id, kind: s.kind, createdAt: iso(s.createdAt), suppressedEvents: s.suppressedCount,
+      id: s.id, kind: names[s.kind] ?? s.kind, createdAt: iso(s.createdAt), suppressedEvents: s.suppressedCount,
       lastSuppressedAt: s.lastSuppressedAt === null ? null : iso(s.lastSuppressedAt),
     }));
   }

@@ -59,7 +59,12 @@ export class Tenancy {
     return { record, token };
   }
 
-  async revokeApiToken(workspaceId: string, id: string): Promise<void> {
+  /** Revokes a token; only an owner may revoke an owner's token (an admin cannot lock the owner out). */
+  async revokeApiToken(workspaceId: string, id: string, actorRole: Role = 'owner'): Promise<void> {
+    const target = (await this.store.listApiTokens(workspaceId)).find((t) => t.id === id);
+    if (target?.role === 'owner' && actorRole !== 'owner') {
+      throw new OmotenashiError('forbidden', 'only an owner can revoke an owner token');
+    }
     if (!(await this.store.revokeApiToken(workspaceId, id, this.clock.now()))) throw notFound('active API token', id);
     this.credentials?.forgetAll();
   }

@@ -65,6 +65,8 @@ export interface StoreOps {
   listOperators(workspaceId: string): Promise<OperatorRecord[]>;
 
   // ingestion (called inside one transaction per flush)
+  /** Serialises ingestion writers of one workspace until the transaction ends (all processes). */
+  lockWorkspaceForIngest(workspaceId: string): Promise<void>;
   /** Claims messageIds for de-duplication; returns the ones that were not seen before. */
   claimMessageIds(workspaceId: string, messageIds: string[], at: number): Promise<Set<string>>;
   /** Cheap check so the common case (nobody erased) skips hashing identifiers. */

@@ -81,6 +81,11 @@ export function customerOps(db: Kysely<Database>): CustomerOps {
         const r = await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where(column, 'in', ids).executeTakeFirst();
         counts[table] = Number(r.numDeletedRows);
       };
+      // Their messageIds too, so a re-send after a lifted suppression is not mistaken for a duplicate.
+      const d = await db.deleteFrom('event_dedupe').where('workspace_id', '=', workspaceId)
+        .where('message_id', 'in', db.selectFrom('events').select('message_id').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids))
+        .executeTakeFirst();
+      counts['event_dedupe'] = Number(d.numDeletedRows);
       await del('events', 'customer_id');
       await del('identities', 'customer_id');
       await del('trait_changes', 'customer_id');

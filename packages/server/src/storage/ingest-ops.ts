@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { CustomerRecord, IdentityRecord, StoreOps } from '../ports/store.js';
 import { chunk } from './chunk.js';
+import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 
 type IngestOps = Pick<StoreOps,
-  | 'claimMessageIds' | 'hasSuppressions' | 'findSuppressed' | 'countSuppressed' | 'findIdentities' | 'identitiesOf' | 'loadCustomers'
+  | 'lockWorkspaceForIngest' | 'claimMessageIds' | 'hasSuppressions' | 'findSuppressed' | 'countSuppressed' | 'findIdentities' | 'identitiesOf' | 'loadCustomers'
   | 'insertEvents' | 'upsertCustomers' | 'upsertIdentities' | 'moveIdentities' | 'insertMerges' | 'insertTraitChanges' | 'pruneDedupe'>;
 
 export const toIdentity = (r: Database['identities']): IdentityRecord => ({
@@ -19,8 +20,18 @@ export const toCustomer = (r: Database['customers']): CustomerRecord => ({
 const IN_CHUNK = 5_000;
 
 /** The write side of ingestion: set-at-a-time statements, one round trip per table per flush. */
-export function ingestOps(db: Kysely<Database>): IngestOps {
+export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
   return {
+    async lockWorkspaceForIngest(workspaceId) {
+      if (dialect === 'postgres') {
+        // A row lock on the workspace, held to commit: no dead tuples, no advisory-key scheme.
+        await db.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
+      } else {
+        // SQLite: a no-op write takes the database write lock now, before anything is read, so the
+        // transaction's snapshot can't go stale under another process's writer.
+        await db.updateTable('workspaces').set((eb) => ({ name: eb.ref('name') })).where('id', '=', workspaceId).execute();
+      }
+    },
     async claimMessageIds(workspaceId, messageIds, at) {
       const claimed = new Set<string>();
       for (const part of chunk(messageIds, 3)) {

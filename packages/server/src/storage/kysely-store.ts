@@ -4,17 +4,18 @@ import { connect, migrateToLatest, type ConnectOptions, type Connection } from '
 import { customerOps } from './customer-ops.js';
 import type { DatabaseTarget } from '../config/config.js';
 import { ingestOps } from './ingest-ops.js';
+import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { tenancyOps } from './tenancy-ops.js';
 
-function opsFor(db: Kysely<Database>): StoreOps {
-  return { ...tenancyOps(db), ...ingestOps(db), ...customerOps(db) };
+function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps {
+  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db) };
 }
 
 /** The one Store implementation: Kysely over SQLite (better-sqlite3) or PostgreSQL (pg). */
 export function createStore(target: DatabaseTarget, options: ConnectOptions = {}): Store & { connection: Connection } {
   const conn = connect(target, options);
-  const ops = opsFor(conn.db);
+  const ops = opsFor(conn.db, conn.dialect);
   return {
     ...ops,
     connection: conn,
@@ -26,6 +27,6 @@ export function createStore(target: DatabaseTarget, options: ConnectOptions = {}
     async close() {
       await conn.db.destroy();
     },
-    transaction: (fn) => conn.db.transaction().execute((trx) => fn(opsFor(trx))),
+    transaction: (fn) => conn.db.transaction().execute((trx) => fn(opsFor(trx, conn.dialect))),
   };
 }

@@ -31,25 +31,13 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
   const suppressed = new Array<boolean>(n).fill(false);
   const stored = new Array<boolean>(n).fill(false);
 
-  // 1. De-duplicate: first within the flush, then against the stored window.
-  const firstIndex = new Map<string, number>();
-  const toClaim: string[] = [];
-  events.forEach((e, i) => {
-    if (!e.messageIdGiven) return;
-    if (firstIndex.has(e.messageId)) duplicate[i] = true;
-    else {
-      firstIndex.set(e.messageId, i);
-      toClaim.push(e.messageId);
-    }
-  });
-  if (toClaim.length > 0) {
-    const fresh = await tx.claimMessageIds(workspaceId, toClaim, deps.now);
-    for (const m of toClaim) if (!fresh.has(m)) duplicate[firstIndex.get(m)!] = true;
-  }
+  // Writers of one workspace take turns (across processes too), so two flushes can never both
+  // decide "this userId is new" and create two customers for one person.
+  await tx.lockWorkspaceForIngest(workspaceId);
 
-  // 2. Suppression: people erased on request stay erased.
+  // 1. Suppression: people erased on request stay erased — and leave no trace, not even a messageId.
   if (await tx.hasSuppressions(workspaceId)) {
-    const hashesOf = events.map((e, i) => (duplicate[i] ? [] : identifierHashes(workspaceId, e)));
+    const hashesOf = events.map((e) => identifierHashes(workspaceId, e));
     const hit = await tx.findSuppressed(workspaceId, [...new Set(hashesOf.flat())]);
     const counts = new Map<string, number>();
     hashesOf.forEach((hs, i) => {
@@ -60,6 +48,22 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
       }
     });
     if (counts.size > 0) await tx.countSuppressed(workspaceId, counts, deps.now);
+  }
+
+  // 2. De-duplicate: first within the flush, then against the stored window.
+  const firstIndex = new Map<string, number>();
+  const toClaim: string[] = [];
+  events.forEach((e, i) => {
+    if (!e.messageIdGiven || suppressed[i]) return;
+    if (firstIndex.has(e.messageId)) duplicate[i] = true;
+    else {
+      firstIndex.set(e.messageId, i);
+      toClaim.push(e.messageId);
+    }
+  });
+  if (toClaim.length > 0) {
+    const fresh = await tx.claimMessageIds(workspaceId, toClaim, deps.now);
+    for (const m of toClaim) if (!fresh.has(m)) duplicate[firstIndex.get(m)!] = true;
   }
   const live = events.map((_, i) => i).filter((i) => !duplicate[i] && !suppressed[i]);
   if (live.length === 0) return { stored, duplicate, suppressed };

@@ -16,7 +16,7 @@ export const tokenCreate: Command = {
   async run(v, positionals) {
     const workspaceId = requireFlag(v, 'workspace', CREATE);
     requirePositionals(positionals, [], CREATE);
-    const role = typeof v['role'] === 'string' ? v['role'] : 'admin';
+    const role = typeof v['role'] === 'string' ? v['role'] : 'agent';
     if (!(ROLES as readonly string[]).includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(role)}`, 2);
     const ttlDays = intFlag(v, 'ttl-days', null, 1, 3650);
     const name = typeof v['name'] === 'string' ? v['name'] : undefined;

@@ -10,7 +10,7 @@ export interface Resolution { customerId: string; ops: IdentityOp[] }
 
 /**
  * Decides which customer an event belongs to and what it proves about identity, updating the
- * view. The rules, strongest signal first (docs/identity.md explains them for users):
+ * view. The rules, strongest signal first (docs/identity-and-profile.md explains them for users):
  *  - a userId (set by the shop's own login) is strong; anonymousId is a device/browser;
  *  - identify(anonymousId, userId) joins the anonymous profile to the known one — a merge when
  *    both exist and the anonymous one has no other userId (a shared device is re-pointed, not merged);

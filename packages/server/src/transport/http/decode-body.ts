@@ -12,7 +12,7 @@ const inflateAsync = promisify(inflate);
  */
 export async function decodeJsonBody(raw: Buffer, encoding: string | undefined, limit: number = LIMITS.batchBytes): Promise<unknown> {
   let bytes = raw;
-  const enc = (encoding ?? 'identity').trim().toLowerCase();
+  const enc = (encoding ?? '').trim().toLowerCase() || 'identity';
   if (enc === 'gzip' || enc === 'deflate') {
     try {
       bytes = await (enc === 'gzip' ? gunzipAsync : inflateAsync)(raw, { maxOutputLength: limit + 1 });

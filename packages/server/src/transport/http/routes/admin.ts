@@ -69,7 +69,7 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
   });
   app.delete<{ Params: Static<typeof IdParams> }>('/api/v1/tokens/:id', { schema: { tags: ['workspace'], summary: 'Revoke an API token', params: IdParams, security: bearer } }, async (req, reply) => {
     const auth = await authenticate(s, req, 'admin');
-    await s.tenancy.revokeApiToken(auth.workspaceId, req.params.id);
+    await s.tenancy.revokeApiToken(auth.workspaceId, req.params.id, auth.role);
     return reply.code(204).send();
   });
 

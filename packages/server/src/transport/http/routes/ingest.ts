@@ -30,27 +30,49 @@ export function ingestRoutes(app: FastifyInstance, services: Services): void {
 
     scope.post('/v1/batch', { schema: { tags: ['tracking'], summary: 'Segment batch: up to 500 KB of calls, all-or-nothing (see docs/ingestion.md)', security: [{ basicAuth: [] }] } }, async (req) => {
       const receivedAt = services.clock.now();
-      const body = await decodeJsonBody(asBuffer(req), req.headers['content-encoding']);
-      const writeKey = basicWriteKey(req) ?? readWriteKey(body);
-      const workspaceId = await services.credentials.workspaceForWriteKey(writeKey);
+      const { body, workspaceId } = await authenticateAndDecode(services, req, LIMITS.batchBytes);
       const result = validateBatch(body, { receivedAt, newMessageId: () => services.ids.next('event') });
       if (!result.ok) throw validationError(result.issues);
-      return store(services, workspaceId, result.events);
+      return store(services, workspaceId, withRequestIp(req, result.events));
     });
 
     for (const type of SINGLE) {
       scope.post(`/v1/${type}`, { schema: { tags: ['tracking'], summary: `Segment ${type} call (32 KB max)`, security: [{ basicAuth: [] }] } }, async (req) => {
         const receivedAt = services.clock.now();
-        const body = await decodeJsonBody(asBuffer(req), req.headers['content-encoding'], LIMITS.eventBytes);
-        const writeKey = basicWriteKey(req) ?? readWriteKey(body);
-        const workspaceId = await services.credentials.workspaceForWriteKey(writeKey);
+        const { body, workspaceId } = await authenticateAndDecode(services, req, LIMITS.eventBytes);
         const result = validateEvent(body, { path: '', impliedType: type, receivedAt, sentAt: null, newMessageId: () => services.ids.next('event') });
         if (!result.ok) throw validationError(result.issues);
-        const r = await store(services, workspaceId, [result.event]);
+        const r = await store(services, workspaceId, withRequestIp(req, [result.event]));
         return { ...r, duplicate: r.duplicates > 0 };
       });
     }
   });
+}
+
+/**
+ * A write key in the Authorization header is checked before the body is even decompressed, so
+ * unauthenticated callers cannot make the server inflate and parse 500 KB. A key in the body
+ * (`writeKey`) is removed from what is stored: secrets never land in event payloads.
+ */
+async function authenticateAndDecode(services: Services, req: FastifyRequest, limit: number): Promise<{ body: unknown; workspaceId: string }> {
+  const headerKey = basicWriteKey(req);
+  const early = headerKey ? await services.credentials.workspaceForWriteKey(headerKey) : null;
+  const body = await decodeJsonBody(asBuffer(req), req.headers['content-encoding'], limit);
+  const workspaceId = early ?? (await services.credentials.workspaceForWriteKey(readWriteKey(body)));
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'writeKey' in body) {
+    delete (body as Record<string, unknown>)['writeKey'];
+  }
+  return { body, workspaceId };
+}
+
+/**
+ * Like Segment: when a browser (a request with an Origin) sends no context.ip, the request's own
+ * address stands for the customer's. Server-side clients' addresses are the shop's, never used.
+ */
+function withRequestIp(req: FastifyRequest, events: NormalizedEvent[]): NormalizedEvent[] {
+  if (!req.headers.origin) return events;
+  for (const e of events) if (e.context['ip'] === undefined) e.context['ip'] = req.ip;
+  return events;
 }
 
 async function store(services: Services, workspaceId: string, events: NormalizedEvent[]): Promise<IngestResponse> {
