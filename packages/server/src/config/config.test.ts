@@ -32,7 +32,7 @@ describe('configuration', () => {
     [{ DEMO: 'maybe' }, 'DEMO', 'true or false'],
   ])('refuses %o naming the setting and the expected form', (env, setting, expected) => {
     try {
-      loadConfig(env as Record<string, string>, cwd);
+      loadConfig(env, cwd);
       expect.unreachable('should have thrown');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);

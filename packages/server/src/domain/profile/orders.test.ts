@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { at, fold, page, track } from './profile.test-helpers.js';
 
 const completed = (when: string, orderId: string, props: Record<string, unknown> = {}) =>
-  track(when, 'Order Completed', { order_id: orderId, currency: 'JPY', ...props } as never);
+  track(when, 'Order Completed', { order_id: orderId, currency: 'JPY', ...props });
 
 describe('orders and lifetime value', () => {
   it('takes the order total, else revenue, else the products sum', () => {
