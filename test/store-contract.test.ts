@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyCareState } from '../packages/server/src/domain/playbooks/care-state.js';
 import { emptyProfile } from '../packages/server/src/domain/profile/empty-profile.js';
 import { IdGenerator } from '../packages/server/src/platform/ids.js';
 import type { CustomerRecord, EventRecord, Store } from '../packages/server/src/ports/store.js';
@@ -20,7 +21,7 @@ describe.each(await storeFactories())('Store contract on $name', (factory) => {
   afterAll(async () => store.close());
 
   const customer = (workspaceId: string, id = ids.next('customer')): CustomerRecord => ({
-    id, workspaceId, createdAt: T0, updatedAt: T0, mergedInto: null, userId: null, profile: emptyProfile(T0),
+    id, workspaceId, createdAt: T0, updatedAt: T0, mergedInto: null, userId: null, profile: emptyProfile(T0), care: emptyCareState(),
   });
   const event = (workspaceId: string, customerId: string, timestamp: number): EventRecord => ({
     id: ids.next('event'), workspaceId, customerId, type: 'track', name: 'Product Viewed', messageId: ids.ulid(),

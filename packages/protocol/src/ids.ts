@@ -8,5 +8,14 @@ export const ID_PREFIXES = {
   operator: 'op',
   merge: 'mrg',
   suppression: 'sup',
+  playbook: 'pb',
+  decision: 'dec',
+  timer: 'tmr',
+  careItem: 'itm',
+  task: 'tsk',
+  touch: 'tch',
+  delivery: 'whd',
+  traitChange: 'trc',
+  erasure: 'era',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -17,6 +17,7 @@ export async function serve(config: Config): Promise<void> {
   }, 3_600_000);
   pruneTimer.unref();
 
+  services.startBackground();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : config.port;

@@ -1,4 +1,10 @@
+import { CareQueue } from './app/care/care-queue.js';
+import { PlaybookRegistry } from './app/care/playbook-registry.js';
+import { Playbooks } from './app/care/playbooks.js';
+import { TimerScheduler } from './app/care/timer-scheduler.js';
+import { WebhookDispatcher } from './app/care/webhook-dispatcher.js';
 import { Credentials } from './app/credentials.js';
+import { InProcessBus, type Bus } from './ports/bus.js';
 import { Customers } from './app/customers.js';
 import { IngestService } from './app/ingest/ingest-service.js';
 import { Merges } from './app/merges.js';
@@ -25,6 +31,14 @@ export interface Services {
   merges: Merges;
   ingest: IngestService;
   metrics: Metrics;
+  bus: Bus;
+  registry: PlaybookRegistry;
+  playbooks: Playbooks;
+  careQueue: CareQueue;
+  scheduler: TimerScheduler;
+  webhooks: WebhookDispatcher;
+  /** Starts the background loops (timers, webhook deliveries); `serve` calls it, tests may. */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +47,8 @@ export interface ServiceOptions {
   /** `false` turns IP geolocation off (tests that don't need it start faster). */
   geo?: GeoLookup | false;
   defaultMetrics?: boolean;
+  /** Allow webhooks to private/loopback addresses (tests, on-premise receivers). */
+  allowPrivateWebhooks?: boolean;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
@@ -41,16 +57,41 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const geo = options.geo === false ? null : options.geo ?? null;
   const metrics = new Metrics(options.defaultMetrics ?? false);
   const credentials = new Credentials(store, clock);
+  const bus = new InProcessBus();
+  const registry = new PlaybookRegistry(store, clock);
   const ingest = new IngestService(store, {
     ids, geo, clock,
-    observer: { onFlush: ({ events, ms }) => { metrics.flushDuration.observe(ms / 1000); metrics.flushEvents.observe(events); } },
+    careFor: (ws) => registry.careFor(ws),
+    observer: {
+      onFlush: ({ events, ms, timersFired, decisions }) => {
+        metrics.flushDuration.observe(ms / 1000);
+        metrics.flushEvents.observe(events);
+        if (timersFired) metrics.timersFired.inc(timersFired);
+        if (decisions) metrics.decisions.inc(decisions);
+      },
+      onTouch: (t) => bus.publish('touch', t),
+    },
   });
+  const scheduler = new TimerScheduler(store, ingest, clock, { onLateness: (ms) => metrics.timerLateness.observe(ms / 1000) });
+  const webhooks = new WebhookDispatcher(store, clock, { allowPrivate: options.allowPrivateWebhooks ?? false });
+  let background = false;
   return {
-    store, clock, ids, geo, metrics, credentials, ingest,
+    store, clock, ids, geo, metrics, credentials, ingest, bus, registry, scheduler, webhooks,
     tenancy: new Tenancy(store, ids, clock, credentials),
     customers: new Customers(store, ids, clock),
     merges: new Merges(store, clock, geo),
+    playbooks: new Playbooks(store, ids, clock, registry),
+    careQueue: new CareQueue(store, clock),
+    startBackground() {
+      background = true;
+      scheduler.start();
+      webhooks.start();
+    },
     async close() {
+      if (background) {
+        await scheduler.stop();
+        await webhooks.stop();
+      }
       await ingest.close();
       await store.close();
     },

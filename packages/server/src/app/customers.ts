@@ -101,7 +101,7 @@ export class Customers {
         createdAt: now, suppressedCount: 0, lastSuppressedAt: null,
       })));
       const deleted = await tx.deleteCustomers(workspaceId, family);
-      await tx.insertErasure({ id: this.ids.next('suppression'), workspaceId, customerId: c.id, at: now, summary: deleted });
+      await tx.insertErasure({ id: this.ids.next('erasure'), workspaceId, customerId: c.id, at: now, summary: deleted });
       return { customerId: c.id, deleted, suppressedIdentifiers: identities.length };
     });
   }

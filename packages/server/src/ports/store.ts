@@ -1,4 +1,5 @@
 import type { Dialect } from '../storage/dialect.js';
+import type { CareState } from '../domain/playbooks/care-state.js';
 import type { Profile } from '../domain/profile/profile.js';
 
 export const ROLES = ['owner', 'admin', 'agent'] as const;
@@ -17,6 +18,8 @@ export interface OperatorRecord {
 export interface CustomerRecord {
   id: string; workspaceId: string; createdAt: number; updatedAt: number;
   mergedInto: string | null; userId: string | null; profile: Profile;
+  /** The care loop's memory of this customer (playbook state, etiquette ledger). */
+  care: CareState;
 }
 export interface IdentityKey { kind: string; value: string }
 export interface IdentityRecord extends IdentityKey { customerId: string; verified: boolean; createdAt: number }
@@ -104,11 +107,76 @@ export interface StoreOps {
   insertErasure(e: ErasureRecord): Promise<void>;
 }
 
-export interface Store extends StoreOps {
+export interface Store extends StoreOps, CareStoreOps {
   readonly dialect: Dialect;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Runs `fn` in one transaction: all of its writes commit, or none do. */
-  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreOps & CareStoreOps) => Promise<T>): Promise<T>;
+}
+
+// ---- the care loop -------------------------------------------------------------------------
+
+export interface PlaybookRecord {
+  id: string; workspaceId: string; key: string; version: number; enabled: boolean;
+  definition: unknown; updatedAt: number; createdBy: string | null;
+}
+export interface DecisionRecord {
+  id: string; workspaceId: string; customerId: string; playbookKey: string; playbookVersion: number; step: number;
+  action: string; outcome: string; reason: string | null; windowKey: string; at: number; explanation: unknown;
+}
+export interface TimerRecord {
+  id: string; workspaceId: string; customerId: string; key: string; kind: string; playbookKey: string; dueAt: number; payload: Record<string, unknown>;
+}
+export const CARE_ITEM_STATUSES = ['open', 'claimed', 'resolved'] as const;
+export type CareItemStatus = (typeof CARE_ITEM_STATUSES)[number];
+export interface CareItemRecord {
+  id: string; workspaceId: string; customerId: string; decisionId: string | null; playbookKey: string | null;
+  title: string; priority: string; context: unknown; status: CareItemStatus; claimedBy: string | null;
+  claimedAt: number | null; resolvedAt: number | null; resolution: string | null; createdAt: number;
+  /** tasks only */
+  team?: string | null; owner?: string | null; dueAt?: number | null;
+}
+export interface OnsiteMessageRecord {
+  id: string; workspaceId: string; customerId: string; decisionId: string; playbookKey: string; kind: 'hint' | 'invite';
+  content: unknown; createdAt: number; response: string | null; respondedAt: number | null;
+}
+export interface OutboxRecord {
+  id: string; workspaceId: string; decisionId: string; url: string; body: string; status: 'pending' | 'delivered' | 'failed';
+  attempts: number; nextAttemptAt: number; lastError: string | null; createdAt: number;
+}
+
+export interface CareStoreOps {
+  listPlaybooks(workspaceId: string): Promise<PlaybookRecord[]>;
+  getPlaybook(workspaceId: string, key: string, version?: number): Promise<PlaybookRecord | null>;
+  listPlaybookVersions(workspaceId: string, key: string): Promise<PlaybookRecord[]>;
+  /** Appends a new version (or the first) and makes it current. */
+  savePlaybookVersion(p: PlaybookRecord): Promise<void>;
+  setPlaybookEnabled(workspaceId: string, key: string, enabled: boolean, at: number): Promise<boolean>;
+  getWorkspaceSettings(workspaceId: string): Promise<Record<string, unknown>>;
+  setWorkspaceSettings(workspaceId: string, settings: Record<string, unknown>): Promise<void>;
+
+  /** Inserts decisions; returns the ids actually inserted (at most once per window and step). */
+  insertDecisions(rows: DecisionRecord[]): Promise<Set<string>>;
+  listDecisions(workspaceId: string, customerIds: string[], limit: number): Promise<DecisionRecord[]>;
+  decisionCounts(workspaceId: string, since: number): Promise<{ playbookKey: string; outcome: string; reason: string | null; n: number }[]>;
+  upsertTimers(rows: TimerRecord[]): Promise<void>;
+  deleteTimers(workspaceId: string, keys: string[]): Promise<void>;
+  /** Timers due before `before`, oldest first (the scheduler's look-ahead; nothing is claimed). */
+  dueTimers(before: number, limit: number): Promise<TimerRecord[]>;
+  /** Deletes and returns the given timers that still exist: whoever deletes a timer fires it. */
+  claimTimers(workspaceId: string, ids: string[]): Promise<TimerRecord[]>;
+  countTimers(): Promise<number>;
+
+  insertCareItems(table: 'care_items' | 'tasks', rows: CareItemRecord[]): Promise<void>;
+  getCareItem(table: 'care_items' | 'tasks', workspaceId: string, id: string): Promise<CareItemRecord | null>;
+  listCareItems(table: 'care_items' | 'tasks', workspaceId: string, opts: { status?: CareItemStatus; customerId?: string; limit: number }): Promise<CareItemRecord[]>;
+  /** Moves an item open → claimed or (open|claimed) → resolved; false when it was not in a from-state. */
+  updateCareItem(table: 'care_items' | 'tasks', workspaceId: string, id: string, from: CareItemStatus[], to: { status: CareItemStatus; by?: string | null; at: number; resolution?: string | null }): Promise<boolean>;
+  insertOnsiteMessages(rows: OnsiteMessageRecord[]): Promise<void>;
+  listOnsiteMessages(workspaceId: string, customerId: string, limit: number): Promise<OnsiteMessageRecord[]>;
+  insertOutbox(rows: OutboxRecord[]): Promise<void>;
+  dueOutbox(now: number, limit: number): Promise<OutboxRecord[]>;
+  updateOutbox(id: string, patch: Partial<Pick<OutboxRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>>): Promise<void>;
 }

@@ -15,6 +15,7 @@ export const toIdentity = (r: Database['identities']): IdentityRecord => ({
 export const toCustomer = (r: Database['customers']): CustomerRecord => ({
   id: r.id, workspaceId: r.workspace_id, createdAt: r.created_at, updatedAt: r.updated_at,
   mergedInto: r.merged_into, userId: r.user_id, profile: JSON.parse(r.profile) as CustomerRecord['profile'],
+  care: JSON.parse(r.care) as CustomerRecord['care'],
 });
 
 const IN_CHUNK = 5_000;
@@ -99,11 +100,11 @@ export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
       }
     },
     async upsertCustomers(rows) {
-      for (const part of chunk(rows, 9)) {
+      for (const part of chunk(rows, 10)) {
         await db.insertInto('customers').values(part.map((c) => ({
           id: c.id, workspace_id: c.workspaceId, created_at: c.createdAt, updated_at: c.updatedAt,
           merged_into: c.mergedInto, user_id: c.userId, journey_stage: c.profile.journey.stage,
-          last_seen: c.profile.lastSeen, profile: JSON.stringify(c.profile),
+          last_seen: c.profile.lastSeen, profile: JSON.stringify(c.profile), care: JSON.stringify(c.care),
         }))).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
           updated_at: eb.ref('excluded.updated_at'),
           merged_into: eb.ref('excluded.merged_into'),
@@ -111,6 +112,7 @@ export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
           journey_stage: eb.ref('excluded.journey_stage'),
           last_seen: eb.ref('excluded.last_seen'),
           profile: eb.ref('excluded.profile'),
+          care: eb.ref('excluded.care'),
         }))).execute();
       }
     },

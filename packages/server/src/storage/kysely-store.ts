@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Store, StoreOps } from '../ports/store.js';
+import type { CareStoreOps, Store, StoreOps } from '../ports/store.js';
+import { careOps } from './care-ops.js';
 import { connect, migrateToLatest, type ConnectOptions, type Connection } from './connect.js';
 import { customerOps } from './customer-ops.js';
 import type { DatabaseTarget } from '../config/config.js';
@@ -8,8 +9,8 @@ import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { tenancyOps } from './tenancy-ops.js';
 
-function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps {
-  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db) };
+function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps & CareStoreOps {
+  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db), ...careOps(db) };
 }
 
 /** The one Store implementation: Kysely over SQLite (better-sqlite3) or PostgreSQL (pg). */

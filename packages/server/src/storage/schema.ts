@@ -44,6 +44,7 @@ export interface Database {
     journey_stage: string;
     last_seen: number;
     profile: string;
+    care: string;
   };
   identities: {
     workspace_id: string;
@@ -95,4 +96,27 @@ export interface Database {
     last_suppressed_at: number | null;
   };
   erasures: { id: string; workspace_id: string; customer_id: string; at: number; summary: string };
+  playbooks: { workspace_id: string; key: string; id: string; current_version: number; enabled: number; updated_at: number };
+  playbook_versions: { workspace_id: string; key: string; version: number; definition: string; created_at: number; created_by: string | null };
+  decisions: {
+    id: string; workspace_id: string; customer_id: string; playbook_key: string; playbook_version: number; step: number;
+    action: string; outcome: string; reason: string | null; window_key: string; at: number; explanation: string;
+  };
+  timers: { id: string; workspace_id: string; customer_id: string; key: string; kind: string; playbook_key: string; due_at: number; payload: string };
+  care_items: CareItemRow;
+  tasks: CareItemRow & { team: string | null; owner: string | null; due_at: number | null };
+  onsite_messages: {
+    id: string; workspace_id: string; customer_id: string; decision_id: string; playbook_key: string; kind: string;
+    content: string; created_at: number; response: string | null; responded_at: number | null;
+  };
+  webhook_outbox: {
+    id: string; workspace_id: string; decision_id: string; url: string; body: string; status: string; attempts: number;
+    next_attempt_at: number; last_error: string | null; created_at: number;
+  };
+}
+
+export interface CareItemRow {
+  id: string; workspace_id: string; customer_id: string; decision_id: string | null; playbook_key: string | null;
+  title: string; priority: string; context: string; status: string; claimed_by: string | null; claimed_at: number | null;
+  resolved_at: number | null; resolution: string | null; created_at: number;
 }

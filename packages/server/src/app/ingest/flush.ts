@@ -10,13 +10,24 @@ import type { IdGenerator } from '../../platform/ids.js';
 import { identifierHash } from '../../platform/secrets.js';
 import type { GeoLookup } from '../../ports/geo.js';
 import type {
-  CustomerRecord, EventRecord, IdentityKey, MergeRecord, StoreOps, TraitChangeRecord,
+  CareStoreOps, CustomerRecord, EventRecord, IdentityKey, MergeRecord, StoreOps, TimerRecord, TraitChangeRecord,
 } from '../../ports/store.js';
+import { emptyCareState, type CareState } from '../../domain/playbooks/care-state.js';
+import { onEvent, onTimer, type EvalInput } from '../../domain/playbooks/evaluate.js';
+import type { TimerKind } from '../../domain/playbooks/eval-types.js';
+import { CareEffects, type OnsiteTouch } from '../care/care-effects.js';
+import type { WorkspaceCare } from '../care/workspace-care.js';
 
-export interface FlushInput { workspaceId: string; events: NormalizedEvent[] }
-export interface FlushOutcome { stored: boolean[]; duplicate: boolean[]; suppressed: boolean[] }
+export interface FlushInput { workspaceId: string; events: NormalizedEvent[]; /** due timers to fire (claimed here) */ timers?: TimerRecord[] }
+export interface FlushOutcome {
+  stored: boolean[]; duplicate: boolean[]; suppressed: boolean[];
+  /** Touches for live widget sessions, to publish after commit. */
+  onsite: OnsiteTouch[];
+  timersFired: number;
+  decisions: number;
+}
 
-interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number }
+interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number; care: WorkspaceCare | null }
 
 /**
  * Stores one workspace's share of a flush inside the caller's transaction: de-duplicate,
@@ -24,7 +35,7 @@ interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number }
  * write each touched table once (set-at-a-time), so a profile touched by 50 events in this
  * flush is written once, not 50 times.
  */
-export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps): Promise<FlushOutcome> {
+export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushInput, deps: Deps): Promise<FlushOutcome> {
   const { workspaceId, events } = input;
   const n = events.length;
   const duplicate = new Array<boolean>(n).fill(false);
@@ -66,7 +77,9 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     for (const m of toClaim) if (!fresh.has(m)) duplicate[firstIndex.get(m)!] = true;
   }
   const live = events.map((_, i) => i).filter((i) => !duplicate[i] && !suppressed[i]);
-  if (live.length === 0) return { stored, duplicate, suppressed };
+  // Whoever deletes a due timer fires it: claiming inside this transaction makes firing exactly-once.
+  const fires = input.timers && input.timers.length > 0 ? await tx.claimTimers(workspaceId, input.timers.map((t) => t.id)) : [];
+  if (live.length === 0 && fires.length === 0) return { stored, duplicate, suppressed, onsite: [], timersFired: 0, decisions: 0 };
 
   // 3. Load the identity slice and the customers it points at.
   const view = new IdentityView();
@@ -76,7 +89,7 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     view.identities.set(keyOf(r.kind, r.value), { kind: r.kind, value: r.value, customerId: r.customerId, verified: r.verified });
   }
   const records = new Map<string, CustomerRecord>();
-  let wanted = [...new Set([...view.identities.values()].map((h) => h.customerId))];
+  let wanted = [...new Set([...view.identities.values()].map((h) => h.customerId).concat(fires.map((f) => f.customerId)))];
   while (wanted.length > 0) {
     const loaded = await tx.loadCustomers(workspaceId, wanted);
     for (const c of loaded) {
@@ -86,7 +99,16 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     wanted = loaded.map((c) => c.mergedInto).filter((m): m is string => m !== null && !records.has(m));
   }
   const profiles = new Map<string, Profile>();
-  for (const c of records.values()) profiles.set(c.id, c.profile);
+  const cares = new Map<string, CareState>();
+  for (const c of records.values()) {
+    profiles.set(c.id, c.profile);
+    cares.set(c.id, c.care);
+  }
+  const effects = new CareEffects(workspaceId, deps.ids, deps.now);
+  const evalInput = (customerId: string): EvalInput => ({
+    playbooks: deps.care!.playbooks, settings: deps.care!.settings, customerId,
+    profile: profiles.get(customerId)!, care: cares.get(customerId)!, now: deps.now, newId: () => deps.ids.next('decision'),
+  });
 
   // 4. Resolve and fold, in arrival order.
   const eventRows: EventRecord[] = [];
@@ -101,6 +123,7 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     for (const op of res.ops) {
       if (op.op === 'create') {
         profiles.set(op.customerId, emptyProfile(e.timestamp));
+        cares.set(op.customerId, emptyCareState());
       } else {
         const winner = profiles.get(op.winnerId) ?? emptyProfile(e.timestamp);
         const loser = profiles.get(op.loserId) ?? emptyProfile(e.timestamp);
@@ -114,6 +137,11 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
           },
         });
         profiles.set(op.winnerId, mergeProfiles(winner, loser));
+        // The etiquette ledger follows the person: touches made to either profile still count.
+        const wc = cares.get(op.winnerId) ?? emptyCareState();
+        const lc = cares.get(op.loserId);
+        if (lc) wc.touches = [...wc.touches, ...lc.touches].sort((a, b) => a.at - b.at).slice(-100);
+        cares.set(op.winnerId, wc);
         touched.add(op.loserId);
         touched.add(op.winnerId);
       }
@@ -124,10 +152,11 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     const geo = ip && ip !== profile.lastIp && deps.geo ? deps.geo.lookup(ip) : null;
     applyEvent(profile, e, { geo });
     touched.add(res.customerId);
+    if (deps.care) effects.add(res.customerId, profile, onEvent(evalInput(res.customerId), e));
     if (before) {
       for (const [trait, value] of Object.entries(profile.traits)) {
         if (JSON.stringify(before[trait]) !== JSON.stringify(value)) {
-          traitRows.push({ id: deps.ids.next('event'), workspaceId, customerId: res.customerId, trait, value: JSON.stringify(value ?? null), at: e.timestamp, eventId });
+          traitRows.push({ id: deps.ids.next('traitChange'), workspaceId, customerId: res.customerId, trait, value: JSON.stringify(value ?? null), at: e.timestamp, eventId });
         }
       }
     }
@@ -138,7 +167,16 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     stored[i] = true;
   }
 
-  // 5. Write back: identities first (pointing at surviving customers), then merges' moves.
+  // 5. Timers that came due: dwell, absence, dates and the next cups of ladders.
+  for (const f of fires) {
+    const id = view.root(f.customerId);
+    if (!deps.care || !profiles.has(id)) continue; // customer erased, or care switched off meanwhile
+    touched.add(id);
+    effects.add(id, profiles.get(id)!, onTimer(evalInput(id), { key: f.key, kind: f.kind as TimerKind, playbookKey: f.playbookKey, dueAt: f.dueAt, payload: f.payload }));
+  }
+  await effects.write(tx);
+
+  // 6. Write back: identities first (pointing at surviving customers), then merges' moves.
   const identityRows = [...view.dirty].map((k) => {
     const h = view.identities.get(k)!;
     return { kind: h.kind, value: h.value, customerId: view.root(h.customerId), verified: h.verified, createdAt: deps.now };
@@ -158,14 +196,14 @@ export async function flushWorkspace(tx: StoreOps, input: FlushInput, deps: Deps
     const existing = records.get(id);
     customerRows.push({
       id, workspaceId, createdAt: existing?.createdAt ?? deps.now, updatedAt: deps.now,
-      mergedInto: ref.mergedInto, userId: ref.userId, profile: profiles.get(id)!,
+      mergedInto: ref.mergedInto, userId: ref.userId, profile: profiles.get(id)!, care: cares.get(id) ?? emptyCareState(),
     });
   }
   await tx.upsertCustomers(customerRows);
   await tx.insertEvents(eventRows);
   await tx.insertMerges(merges);
   await tx.insertTraitChanges(traitRows);
-  return { stored, duplicate, suppressed };
+  return { stored, duplicate, suppressed, onsite: effects.onsite, timersFired: fires.length, decisions: effects.decisionCount };
 }
 
 /** Every identity key that could decide which customer an event belongs to. */

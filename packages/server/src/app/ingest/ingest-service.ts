@@ -4,6 +4,9 @@ import type { IdGenerator } from '../../platform/ids.js';
 import type { Clock } from '../../ports/clock.js';
 import type { GeoLookup } from '../../ports/geo.js';
 import type { Store } from '../../ports/store.js';
+import type { TimerRecord } from '../../ports/store.js';
+import type { OnsiteTouch } from '../care/care-effects.js';
+import type { WorkspaceCare } from '../care/workspace-care.js';
 import { flushWorkspace } from './flush.js';
 
 export type IngestResult = Omit<IngestResponse, 'success'> & { duplicateIds: string[] };
@@ -11,12 +14,15 @@ export type IngestResult = Omit<IngestResponse, 'success'> & { duplicateIds: str
 interface Pending {
   workspaceId: string;
   events: NormalizedEvent[];
+  timers: TimerRecord[];
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
 }
 
 export interface IngestObserver {
-  onFlush?(info: { requests: number; events: number; ms: number }): void;
+  onFlush?(info: { requests: number; events: number; ms: number; timersFired: number; decisions: number }): void;
+  /** A hint or invitation for the customer's live session (after commit). */
+  onTouch?(touch: OnsiteTouch): void;
 }
 
 /**
@@ -34,13 +40,29 @@ export class IngestService {
 
   constructor(
     private readonly store: Store,
-    private readonly deps: { ids: IdGenerator; geo: GeoLookup | null; clock: Clock; observer?: IngestObserver; maxEventsPerFlush?: number },
+    private readonly deps: {
+      ids: IdGenerator; geo: GeoLookup | null; clock: Clock; observer?: IngestObserver; maxEventsPerFlush?: number;
+      /** The workspace's compiled playbooks and etiquette (cached by the caller), or null. */
+      careFor?: (workspaceId: string) => Promise<WorkspaceCare | null>;
+    },
   ) {}
 
   submit(workspaceId: string, events: NormalizedEvent[]): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new Error('ingestion is shutting down'));
     return new Promise<IngestResult>((resolve, reject) => {
-      this.queue.push({ workspaceId, events, resolve, reject });
+      this.queue.push({ workspaceId, events, timers: [], resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Fires due timers through the same single-writer pipeline as events, so a timer and an event
+   * for one customer never race, and timer fires share group commits.
+   */
+  fireTimers(workspaceId: string, timers: TimerRecord[]): Promise<IngestResult> {
+    if (this.closed) return Promise.reject(new Error('ingestion is shutting down'));
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.queue.push({ workspaceId, events: [], timers, resolve, reject });
       this.schedule();
     });
   }
@@ -65,25 +87,34 @@ export class IngestService {
     const max = this.deps.maxEventsPerFlush ?? 5_000;
     const batch: Pending[] = [];
     let count = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0]!.events.length <= max)) {
+    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0]!.events.length + this.queue[0]!.timers.length <= max)) {
       const p = this.queue.shift()!;
       batch.push(p);
-      count += p.events.length;
+      count += p.events.length + p.timers.length;
     }
     const started = performance.now();
+    const touches: OnsiteTouch[] = [];
+    let timersFired = 0;
+    let decisions = 0;
     try {
+      const cares = new Map<string, WorkspaceCare | null>();
+      for (const p of batch) if (!cares.has(p.workspaceId)) cares.set(p.workspaceId, this.deps.careFor ? await this.deps.careFor(p.workspaceId) : null);
       const results = await this.store.transaction(async (tx) => {
         const now = this.deps.clock.now();
-        const byWorkspace = new Map<string, { pendings: Pending[]; events: NormalizedEvent[] }>();
+        const byWorkspace = new Map<string, { pendings: Pending[]; events: NormalizedEvent[]; timers: TimerRecord[] }>();
         for (const p of batch) {
           let g = byWorkspace.get(p.workspaceId);
-          if (!g) byWorkspace.set(p.workspaceId, (g = { pendings: [], events: [] }));
+          if (!g) byWorkspace.set(p.workspaceId, (g = { pendings: [], events: [], timers: [] }));
           g.pendings.push(p);
           g.events.push(...p.events);
+          g.timers.push(...p.timers);
         }
         const out = new Map<Pending, IngestResult>();
         for (const [workspaceId, g] of byWorkspace) {
-          const r = await flushWorkspace(tx, { workspaceId, events: g.events }, { ids: this.deps.ids, geo: this.deps.geo, now });
+          const r = await flushWorkspace(tx, { workspaceId, events: g.events, timers: g.timers }, { ids: this.deps.ids, geo: this.deps.geo, now, care: cares.get(workspaceId) ?? null });
+          touches.push(...r.onsite);
+          timersFired += r.timersFired;
+          decisions += r.decisions;
           let offset = 0;
           for (const p of g.pendings) {
             const res: IngestResult = { accepted: 0, duplicates: 0, suppressed: 0, duplicateIds: [] };
@@ -102,7 +133,8 @@ export class IngestService {
         return out;
       });
       for (const p of batch) p.resolve(results.get(p)!);
-      this.deps.observer?.onFlush?.({ requests: batch.length, events: count, ms: performance.now() - started });
+      this.deps.observer?.onFlush?.({ requests: batch.length, events: count, ms: performance.now() - started, timersFired, decisions });
+      for (const t of touches) this.deps.observer?.onTouch?.(t);
     } catch (err) {
       for (const p of batch) p.reject(err);
     } finally {

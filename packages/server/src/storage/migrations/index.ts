@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { initial } from './0001-initial.js';
+import { care } from './0002-care.js';
 
 /** Numbered, append-only. Add `0002-…` below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initial(dialect),
+    '0002-care': care(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

@@ -4,6 +4,7 @@ import { OmotenashiError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { errorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
+import { careRoutes } from './routes/care.js';
 import { customerRoutes } from './routes/customers.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { ErrorSchema } from './schemas.js';
@@ -66,6 +67,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   ingestRoutes(app, services);
   adminRoutes(app, services);
   customerRoutes(app, services);
+  careRoutes(app, services);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

@@ -19,6 +19,13 @@ export class Metrics {
     name: 'omotenashi_ingest_flush_events', help: 'Events per group commit', buckets: [1, 10, 100, 500, 1000, 2500, 5000], registers: [this.registry],
   });
 
+  readonly timersFired = new Counter({ name: 'omotenashi_timers_fired_total', help: 'Durable timers fired (dwell, absence, dates, ladder steps)', registers: [this.registry] });
+  readonly decisions = new Counter({ name: 'omotenashi_decisions_total', help: 'Playbook decisions recorded (fired or held back)', registers: [this.registry] });
+  readonly timerLateness = new Histogram({
+    name: 'omotenashi_timer_lateness_seconds', help: 'How late a timer was handed to the pipeline after its due time',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry],
+  });
+
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
   }

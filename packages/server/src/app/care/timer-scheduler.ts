@@ -1,0 +1,102 @@
+import type { Clock } from '../../ports/clock.js';
+import type { Store, TimerRecord } from '../../ports/store.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+
+export interface SchedulerOptions {
+  /** How far ahead timers are loaded into memory. */
+  lookaheadMs?: number;
+  /** How often the database is polled for timers entering the look-ahead. */
+  pollMs?: number;
+  batchLimit?: number;
+  onLateness?: (ms: number) => void;
+}
+
+/**
+ * Fires durable timers promptly. Timers live in the database (so they survive restarts and
+ * kill -9); this loop keeps the ones due within the look-ahead in memory, sorted, sleeps until
+ * the earliest, and hands due ones to the ingest pipeline, which deletes (claims) and fires them
+ * in one transaction — so each fires exactly once, even with several processes polling.
+ */
+export class TimerScheduler {
+  private readonly known = new Map<string, TimerRecord>();
+  private queue: TimerRecord[] = [];
+  private pollTimer: NodeJS.Timeout | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private inFlight = new Set<string>();
+  private polling: Promise<void> | null = null;
+
+  constructor(private readonly store: Store, private readonly ingest: IngestService, private readonly clock: Clock, private readonly opts: SchedulerOptions = {}) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    await this.polling;
+  }
+
+  /** A timer set in this process can be known at once, without waiting for the next poll. */
+  private poll(): void {
+    if (this.stopped) return;
+    const lookahead = this.opts.lookaheadMs ?? 2_000;
+    this.polling = this.store
+      .dueTimers(this.clock.now() + lookahead, this.opts.batchLimit ?? 5_000)
+      .then((rows) => {
+        let changed = false;
+        for (const r of rows) {
+          const prev = this.known.get(r.id);
+          if (!prev && !this.inFlight.has(r.id)) {
+            this.known.set(r.id, r);
+            changed = true;
+          }
+        }
+        if (changed) {
+          this.queue = [...this.known.values()].sort((a, b) => a.dueAt - b.dueAt);
+          this.arm();
+        }
+      })
+      .catch(() => undefined) // a failed poll is retried on the next tick
+      .finally(() => {
+        if (!this.stopped) this.pollTimer = setTimeout(() => this.poll(), this.opts.pollMs ?? 250);
+      });
+  }
+
+  private arm(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    const next = this.queue[0];
+    if (!next || this.stopped) return;
+    this.wakeTimer = setTimeout(() => this.fireDue(), Math.max(0, next.dueAt - this.clock.now()));
+  }
+
+  private fireDue(): void {
+    const now = this.clock.now();
+    const due: TimerRecord[] = [];
+    while (this.queue.length > 0 && this.queue[0]!.dueAt <= now) {
+      const t = this.queue.shift()!;
+      this.known.delete(t.id);
+      due.push(t);
+    }
+    const byWorkspace = new Map<string, TimerRecord[]>();
+    for (const t of due) {
+      this.opts.onLateness?.(now - t.dueAt);
+      this.inFlight.add(t.id);
+      const list = byWorkspace.get(t.workspaceId) ?? [];
+      list.push(t);
+      byWorkspace.set(t.workspaceId, list);
+    }
+    for (const [ws, timers] of byWorkspace) {
+      this.ingest.fireTimers(ws, timers)
+        .catch(() => undefined) // still in the table: the next poll picks it up again
+        .finally(() => {
+          for (const t of timers) this.inFlight.delete(t.id);
+        });
+    }
+    this.arm();
+  }
+}

@@ -1,0 +1,195 @@
+import type { Kysely } from 'kysely';
+import type {
+  CareItemRecord, CareItemStatus, CareStoreOps, DecisionRecord, OnsiteMessageRecord, OutboxRecord, PlaybookRecord, TimerRecord,
+} from '../ports/store.js';
+import { chunk } from './chunk.js';
+import type { CareItemRow, Database } from './schema.js';
+
+const toTimer = (r: Database['timers']): TimerRecord => ({
+  id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, key: r.key, kind: r.kind, playbookKey: r.playbook_key,
+  dueAt: r.due_at, payload: JSON.parse(r.payload) as Record<string, unknown>,
+});
+const toDecision = (r: Database['decisions']): DecisionRecord => ({
+  id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, playbookKey: r.playbook_key, playbookVersion: r.playbook_version,
+  step: r.step, action: r.action, outcome: r.outcome, reason: r.reason, windowKey: r.window_key, at: r.at, explanation: JSON.parse(r.explanation) as unknown,
+});
+const toItem = (r: CareItemRow & { team?: string | null; owner?: string | null; due_at?: number | null }): CareItemRecord => ({
+  id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, decisionId: r.decision_id, playbookKey: r.playbook_key,
+  title: r.title, priority: r.priority, context: JSON.parse(r.context) as unknown, status: r.status as CareItemStatus,
+  claimedBy: r.claimed_by, claimedAt: r.claimed_at, resolvedAt: r.resolved_at, resolution: r.resolution, createdAt: r.created_at,
+  ...(r.due_at !== undefined ? { team: r.team ?? null, owner: r.owner ?? null, dueAt: r.due_at } : {}),
+});
+const toOutbox = (r: Database['webhook_outbox']): OutboxRecord => ({
+  id: r.id, workspaceId: r.workspace_id, decisionId: r.decision_id, url: r.url, body: r.body, status: r.status as OutboxRecord['status'],
+  attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, createdAt: r.created_at,
+});
+
+/** Storage of the care loop: playbooks, decisions, durable timers and what decisions cause. */
+export function careOps(db: Kysely<Database>): CareStoreOps {
+  const playbookRows = (workspaceId: string) =>
+    db.selectFrom('playbooks as p')
+      .innerJoin('playbook_versions as v', (j) => j.onRef('v.workspace_id', '=', 'p.workspace_id').onRef('v.key', '=', 'p.key'))
+      .select(['p.id', 'p.workspace_id', 'p.key', 'p.enabled', 'p.updated_at', 'p.current_version', 'v.version', 'v.definition', 'v.created_by', 'v.created_at'])
+      .where('p.workspace_id', '=', workspaceId);
+  type Row = { id: string; workspace_id: string; key: string; enabled: number; updated_at: number; version: number; definition: string; created_by: string | null; created_at: number };
+  const toPlaybook = (r: Row): PlaybookRecord => ({
+    id: r.id, workspaceId: r.workspace_id, key: r.key, version: r.version, enabled: r.enabled === 1,
+    definition: JSON.parse(r.definition) as unknown, updatedAt: r.updated_at, createdBy: r.created_by,
+  });
+
+  return {
+    async listPlaybooks(workspaceId) {
+      const rows = await playbookRows(workspaceId).whereRef('v.version', '=', 'p.current_version').orderBy('p.key').execute();
+      return rows.map(toPlaybook);
+    },
+    async getPlaybook(workspaceId, key, version) {
+      let q = playbookRows(workspaceId).where('p.key', '=', key);
+      q = version === undefined ? q.whereRef('v.version', '=', 'p.current_version') : q.where('v.version', '=', version);
+      const r = await q.executeTakeFirst();
+      return r ? toPlaybook(r) : null;
+    },
+    async listPlaybookVersions(workspaceId, key) {
+      const rows = await playbookRows(workspaceId).where('p.key', '=', key).orderBy('v.version', 'desc').execute();
+      return rows.map((r) => ({ ...toPlaybook(r), updatedAt: r.created_at }));
+    },
+    async savePlaybookVersion(p) {
+      await db.insertInto('playbook_versions').values({
+        workspace_id: p.workspaceId, key: p.key, version: p.version, definition: JSON.stringify(p.definition), created_at: p.updatedAt, created_by: p.createdBy,
+      }).execute();
+      await db.insertInto('playbooks').values({
+        workspace_id: p.workspaceId, key: p.key, id: p.id, current_version: p.version, enabled: p.enabled ? 1 : 0, updated_at: p.updatedAt,
+      }).onConflict((oc) => oc.columns(['workspace_id', 'key']).doUpdateSet((eb) => ({
+        current_version: eb.ref('excluded.current_version'), enabled: eb.ref('excluded.enabled'), updated_at: eb.ref('excluded.updated_at'),
+      }))).execute();
+    },
+    async setPlaybookEnabled(workspaceId, key, enabled, at) {
+      const r = await db.updateTable('playbooks').set({ enabled: enabled ? 1 : 0, updated_at: at })
+        .where('workspace_id', '=', workspaceId).where('key', '=', key).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async getWorkspaceSettings(workspaceId) {
+      const r = await db.selectFrom('workspaces').select('settings').where('id', '=', workspaceId).executeTakeFirst();
+      return r ? (JSON.parse(r.settings) as Record<string, unknown>) : {};
+    },
+    async setWorkspaceSettings(workspaceId, settings) {
+      await db.updateTable('workspaces').set({ settings: JSON.stringify(settings) }).where('id', '=', workspaceId).execute();
+    },
+
+    async insertDecisions(rows) {
+      const inserted = new Set<string>();
+      for (const part of chunk(rows, 12)) {
+        const out = await db.insertInto('decisions').values(part.map((d) => ({
+          id: d.id, workspace_id: d.workspaceId, customer_id: d.customerId, playbook_key: d.playbookKey, playbook_version: d.playbookVersion,
+          step: d.step, action: d.action, outcome: d.outcome, reason: d.reason, window_key: d.windowKey, at: d.at, explanation: JSON.stringify(d.explanation),
+        }))).onConflict((oc) => oc.columns(['workspace_id', 'customer_id', 'playbook_key', 'window_key', 'step']).doNothing()).returning('id').execute();
+        for (const r of out) inserted.add(r.id);
+      }
+      return inserted;
+    },
+    async listDecisions(workspaceId, customerIds, limit) {
+      if (customerIds.length === 0) return [];
+      const rows = await db.selectFrom('decisions').selectAll().where('workspace_id', '=', workspaceId)
+        .where('customer_id', 'in', customerIds).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toDecision);
+    },
+    async decisionCounts(workspaceId, since) {
+      const rows = await db.selectFrom('decisions').select(['playbook_key', 'outcome', 'reason']).select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId).where('at', '>=', since).groupBy(['playbook_key', 'outcome', 'reason']).execute();
+      return rows.map((r) => ({ playbookKey: r.playbook_key, outcome: r.outcome, reason: r.reason, n: Number(r.n) }));
+    },
+    async upsertTimers(rows) {
+      for (const part of chunk(rows, 8)) {
+        await db.insertInto('timers').values(part.map((t) => ({
+          id: t.id, workspace_id: t.workspaceId, customer_id: t.customerId, key: t.key, kind: t.kind, playbook_key: t.playbookKey,
+          due_at: t.dueAt, payload: JSON.stringify(t.payload),
+        }))).onConflict((oc) => oc.columns(['workspace_id', 'key']).doUpdateSet((eb) => ({
+          id: eb.ref('excluded.id'), due_at: eb.ref('excluded.due_at'), payload: eb.ref('excluded.payload'), kind: eb.ref('excluded.kind'),
+        }))).execute();
+      }
+    },
+    async deleteTimers(workspaceId, keys) {
+      for (const part of chunk(keys, 1, 5000)) {
+        await db.deleteFrom('timers').where('workspace_id', '=', workspaceId).where('key', 'in', part).execute();
+      }
+    },
+    async dueTimers(before, limit) {
+      const rows = await db.selectFrom('timers').selectAll().where('due_at', '<', before).orderBy('due_at').limit(limit).execute();
+      return rows.map(toTimer);
+    },
+    async claimTimers(workspaceId, ids) {
+      const out: TimerRecord[] = [];
+      for (const part of chunk(ids, 1, 5000)) {
+        const rows = await db.deleteFrom('timers').where('workspace_id', '=', workspaceId).where('id', 'in', part).returningAll().execute();
+        for (const r of rows) out.push(toTimer(r));
+      }
+      return out;
+    },
+    async countTimers() {
+      const r = await db.selectFrom('timers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+
+    async insertCareItems(table, rows) {
+      if (rows.length === 0) return;
+      await db.insertInto(table).values(rows.map((i) => ({
+        id: i.id, workspace_id: i.workspaceId, customer_id: i.customerId, decision_id: i.decisionId, playbook_key: i.playbookKey,
+        title: i.title, priority: i.priority, context: JSON.stringify(i.context), status: i.status, claimed_by: i.claimedBy,
+        claimed_at: i.claimedAt, resolved_at: i.resolvedAt, resolution: i.resolution, created_at: i.createdAt,
+        ...(table === 'tasks' ? { team: i.team ?? null, owner: i.owner ?? null, due_at: i.dueAt ?? null } : {}),
+      })) as never).execute();
+    },
+    async getCareItem(table, workspaceId, id) {
+      const r = await db.selectFrom(table).selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      return r ? toItem(r as CareItemRow) : null;
+    },
+    async listCareItems(table, workspaceId, opts) {
+      let q = db.selectFrom(table).selectAll().where('workspace_id', '=', workspaceId);
+      if (opts.status) q = q.where('status', '=', opts.status);
+      if (opts.customerId) q = q.where('customer_id', '=', opts.customerId);
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+      return rows.map((r) => toItem(r as CareItemRow));
+    },
+    async updateCareItem(table, workspaceId, id, from, to) {
+      const patch = to.status === 'claimed'
+        ? { status: to.status, claimed_by: to.by ?? null, claimed_at: to.at }
+        : { status: to.status, resolved_at: to.at, resolution: to.resolution ?? null, ...(to.by ? { claimed_by: to.by } : {}) };
+      const r = await db.updateTable(table).set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async insertOnsiteMessages(rows) {
+      if (rows.length === 0) return;
+      await db.insertInto('onsite_messages').values(rows.map((m) => ({
+        id: m.id, workspace_id: m.workspaceId, customer_id: m.customerId, decision_id: m.decisionId, playbook_key: m.playbookKey,
+        kind: m.kind, content: JSON.stringify(m.content), created_at: m.createdAt, response: m.response, responded_at: m.respondedAt,
+      }))).execute();
+    },
+    async listOnsiteMessages(workspaceId, customerId, limit) {
+      const rows = await db.selectFrom('onsite_messages').selectAll().where('workspace_id', '=', workspaceId).where('customer_id', '=', customerId)
+        .orderBy('created_at', 'desc').limit(limit).execute();
+      return rows.map((r) => ({
+        id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, decisionId: r.decision_id, playbookKey: r.playbook_key,
+        kind: r.kind as 'hint' | 'invite', content: JSON.parse(r.content) as unknown, createdAt: r.created_at, response: r.response, respondedAt: r.responded_at,
+      }));
+    },
+    async insertOutbox(rows) {
+      if (rows.length === 0) return;
+      await db.insertInto('webhook_outbox').values(rows.map((o) => ({
+        id: o.id, workspace_id: o.workspaceId, decision_id: o.decisionId, url: o.url, body: o.body, status: o.status,
+        attempts: o.attempts, next_attempt_at: o.nextAttemptAt, last_error: o.lastError, created_at: o.createdAt,
+      }))).execute();
+    },
+    async dueOutbox(now, limit) {
+      const rows = await db.selectFrom('webhook_outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at').limit(limit).execute();
+      return rows.map(toOutbox);
+    },
+    async updateOutbox(id, patch) {
+      await db.updateTable('webhook_outbox').set({
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.attempts !== undefined ? { attempts: patch.attempts } : {}),
+        ...(patch.nextAttemptAt !== undefined ? { next_attempt_at: patch.nextAttemptAt } : {}),
+        ...(patch.lastError !== undefined ? { last_error: patch.lastError } : {}),
+      }).where('id', '=', id).execute();
+    },
+  };
+}

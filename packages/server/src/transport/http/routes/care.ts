@@ -1,0 +1,118 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { CARE_ITEM_STATUSES } from '../../../ports/store.js';
+import type { Services } from '../../../services.js';
+import { authenticate } from '../auth.js';
+import { IdParams, bearer, withErrors } from '../schemas.js';
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }) });
+const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false });
+const ListQuery = Type.Object({ outcomesSinceDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })) }, { additionalProperties: false });
+const PlaybookBody = Type.Object({}, { additionalProperties: true, description: 'a playbook definition: see docs/playbooks.md (validated with field-named messages)' });
+const QueueQuery = Type.Object({
+  status: Type.Optional(Type.Union(CARE_ITEM_STATUSES.map((s) => Type.Literal(s)))),
+  customerId: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+}, { additionalProperties: false });
+const ResolveBody = Type.Object({ resolution: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const DecisionsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
+
+/** Playbooks, etiquette, decisions, the "needs you now" queue and staff tasks. */
+export function careRoutes(app: FastifyInstance, s: Services): void {
+  const tags = ['playbooks'];
+  app.get<{ Querystring: Static<typeof ListQuery> }>('/api/v1/playbooks', {
+    schema: { tags, summary: 'List playbooks (current versions) with outcome counts', querystring: ListQuery, security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    const days = req.query.outcomesSinceDays ?? 30;
+    return { items: await s.playbooks.list(auth.workspaceId, s.clock.now() - days * 86_400_000) };
+  });
+  app.post<{ Body: Record<string, unknown> }>('/api/v1/playbooks', {
+    schema: { tags, summary: 'Create a playbook or add a version (idempotent for an identical definition)', body: PlaybookBody, security: bearer, response: withErrors({ 200: Type.Any(), 201: Type.Any() }) },
+  }, async (req, reply) => {
+    const auth = await authenticate(s, req, 'admin');
+    const r = await s.playbooks.apply(auth.workspaceId, req.body, auth.operatorId ?? auth.id);
+    return reply.code(r.created ? 201 : 200).send({ ...r.playbook, created: r.created, changed: r.changed });
+  });
+  app.get<{ Params: Static<typeof KeyParams>; Querystring: Static<typeof VersionQuery> }>('/api/v1/playbooks/:key', {
+    schema: { tags, summary: 'A playbook (current or a given version)', params: KeyParams, querystring: VersionQuery, security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    return s.playbooks.get(auth.workspaceId, req.params.key, req.query.version);
+  });
+  app.get<{ Params: Static<typeof KeyParams> }>('/api/v1/playbooks/:key/versions', {
+    schema: { tags, summary: 'Every version of a playbook, newest first', params: KeyParams, security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    return { items: await s.playbooks.versions(auth.workspaceId, req.params.key) };
+  });
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    app.post<{ Params: Static<typeof KeyParams> }>(`/api/v1/playbooks/:key/${verb}`, {
+      schema: { tags, summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} a playbook`, params: KeyParams, security: bearer },
+    }, async (req) => {
+      const auth = await authenticate(s, req, 'admin');
+      return s.playbooks.setEnabled(auth.workspaceId, req.params.key, enabled);
+    });
+  }
+
+  app.get('/api/v1/etiquette', { schema: { tags, summary: 'The workspace etiquette (contact policy)', security: bearer } }, async (req) => {
+    const auth = await authenticate(s, req);
+    return s.playbooks.etiquette(auth.workspaceId);
+  });
+  app.put<{ Body: Record<string, unknown> }>('/api/v1/etiquette', {
+    schema: { tags, summary: 'Change the etiquette; loosening needs the admin role', body: Type.Object({}, { additionalProperties: true }), security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    return s.playbooks.setEtiquette(auth.workspaceId, req.body, auth.role);
+  });
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DecisionsQuery> }>('/api/v1/customers/:id/decisions', {
+    schema: { tags: ['customers'], summary: 'What the playbooks decided for this customer, fired or held back, with explanations', params: IdParams, querystring: DecisionsQuery, security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    const c = await s.customers.requireRoot(auth.workspaceId, req.params.id);
+    const rows = await s.store.listDecisions(auth.workspaceId, [c.id], req.query.limit ?? 100);
+    return { items: rows.map((d) => ({ id: d.id, playbook: { key: d.playbookKey, version: d.playbookVersion }, step: d.step, action: d.action, outcome: d.outcome, reason: d.reason, at: iso(d.at), explanation: d.explanation })) };
+  });
+  app.get<{ Params: Static<typeof IdParams> }>('/api/v1/customers/:id/touches', {
+    schema: { tags: ['customers'], summary: 'On-site hints and invitations for this customer (newest first)', params: IdParams, security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    const c = await s.customers.requireRoot(auth.workspaceId, req.params.id);
+    const rows = await s.store.listOnsiteMessages(auth.workspaceId, c.id, 50);
+    return { items: rows.map((m) => ({ id: m.id, kind: m.kind, playbookKey: m.playbookKey, decisionId: m.decisionId, content: m.content, createdAt: iso(m.createdAt) })) };
+  });
+
+  for (const [path, kind, label] of [['queue', 'care_items', 'queue item'], ['tasks', 'tasks', 'task']] as const) {
+    const qtags = ['queue'];
+    app.get<{ Querystring: Static<typeof QueueQuery> }>(`/api/v1/${path}`, {
+      schema: { tags: qtags, summary: path === 'queue' ? 'The "needs you now" queue' : 'Staff tasks', querystring: QueueQuery, security: bearer },
+    }, async (req) => {
+      const auth = await authenticate(s, req);
+      const items = await s.careQueue.list(kind, auth.workspaceId, { ...(req.query.status ? { status: req.query.status } : {}), ...(req.query.customerId ? { customerId: req.query.customerId } : {}), limit: req.query.limit ?? 50 });
+      return { items: items.map(presentItem) };
+    });
+    app.post<{ Params: Static<typeof IdParams> }>(`/api/v1/${path}/:id/claim`, {
+      schema: { tags: qtags, summary: `Claim a ${label} (only an open one)`, params: IdParams, security: bearer },
+    }, async (req) => {
+      const auth = await authenticate(s, req);
+      return presentItem(await s.careQueue.claim(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id));
+    });
+    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ResolveBody> }>(`/api/v1/${path}/:id/resolve`, {
+      schema: { tags: qtags, summary: `Resolve a ${label}`, params: IdParams, body: ResolveBody, security: bearer },
+    }, async (req) => {
+      const auth = await authenticate(s, req);
+      return presentItem(await s.careQueue.resolve(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id, req.body?.resolution ?? null));
+    });
+  }
+}
+
+function presentItem(i: import('../../../ports/store.js').CareItemRecord) {
+  return {
+    id: i.id, customerId: i.customerId, decisionId: i.decisionId, playbookKey: i.playbookKey, title: i.title, priority: i.priority,
+    status: i.status, claimedBy: i.claimedBy, claimedAt: iso(i.claimedAt), resolvedAt: iso(i.resolvedAt), resolution: i.resolution,
+    createdAt: iso(i.createdAt), context: i.context,
+    ...(i.dueAt !== undefined ? { team: i.team ?? null, owner: i.owner ?? null, dueAt: iso(i.dueAt) } : {}),
+  };
+}
