@@ -41,7 +41,18 @@ export class TimerScheduler {
     await this.polling;
   }
 
-  /** A timer set in this process can be known at once, without waiting for the next poll. */
+  /**
+   * Fires every timer due by now and waits until they are stored (tests, simulations and the
+   * CLI use it with a controllable clock; the running server uses the loop below).
+   */
+  async fireDueNow(limit = 10_000): Promise<number> {
+    const due = await this.store.dueTimers(this.clock.now() + 1, limit);
+    const byWorkspace = new Map<string, TimerRecord[]>();
+    for (const t of due) byWorkspace.set(t.workspaceId, [...(byWorkspace.get(t.workspaceId) ?? []), t]);
+    await Promise.all([...byWorkspace].map(([ws, timers]) => this.ingest.fireTimers(ws, timers)));
+    return due.length;
+  }
+
   private poll(): void {
     if (this.stopped) return;
     const lookahead = this.opts.lookaheadMs ?? 2_000;

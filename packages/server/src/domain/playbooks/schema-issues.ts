@@ -180,9 +180,14 @@ function explainObjectUnion(
     collectSchemaIssues(objects[keys.indexOf(present[0]!)]!, value, path, out);
     return;
   }
-  const textToo = variantsOf(schema).some((v) => kindOf(v) === 'String') ? 'be text or ' : '';
-  const has = present.length === 0 ? '' : `, not ${either(present)} together`;
-  out.add(path, 'invalid_value', `${label(path)} must ${textToo}have exactly one of ${keys.filter((k) => k !== null).join(', ')}${has}`);
+  const keyList = keys.filter((k) => k !== null).join(', ');
+  const mixed = variantsOf(schema).some((v) => kindOf(v) !== 'Object');
+  if (present.length === 0 && mixed) {
+    out.add(path, 'invalid_value', `${label(path)} must be ${describeUnion(schema)}`);
+    return;
+  }
+  const has = present.length === 0 ? '' : `; it has ${present.length === 2 ? 'both ' : ''}${present.join(', ').replace(/, ([^,]*)$/, ' and $1')}`;
+  out.add(path, 'invalid_value', `${label(path)} must have exactly one of ${keyList}${has}`);
 }
 
 const KEY_PATTERN = '^[a-z0-9][a-z0-9-]{1,62}$';
