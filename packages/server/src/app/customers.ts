@@ -4,14 +4,15 @@ import { describeProfile } from '../domain/profile/describe-profile.js';
 import { identifierHash } from '../platform/secrets.js';
 import type { IdGenerator } from '../platform/ids.js';
 import type { Clock } from '../ports/clock.js';
-import type { CustomerRecord, EventCursor, EventRecord, IdentityRecord, MergeRecord, Store } from '../ports/store.js';
+import type { CustomerRecord, DecisionRecord, EventCursor, EventRecord, IdentityRecord, MergeRecord, Store } from '../ports/store.js';
 import { customerFamily } from './customer-family.js';
 
 export const LOOKUP_KINDS = { userId: 'user', anonymousId: 'anon', email: 'email', phone: 'phone' } as const;
 
 export type TimelineItem =
   | { kind: 'event'; id: string; at: string; type: string; name: string | null; messageId: string; customerId: string; payload: unknown }
-  | { kind: 'merge'; id: string; at: string; winnerId: string; loserId: string; reason: string; undoneAt: string | null };
+  | { kind: 'merge'; id: string; at: string; winnerId: string; loserId: string; reason: string; undoneAt: string | null }
+  | { kind: 'decision'; id: string; at: string; playbook: { key: string; version: number }; step: number; action: string; outcome: string; reason: string | null; explanation: unknown };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -57,7 +58,8 @@ export class Customers {
     const lower = events.length === limit ? events[events.length - 1]!.timestamp : -Infinity;
     const upper = before ? before.timestamp : Infinity;
     const merges = (await this.store.listMerges(workspaceId, family)).filter((m) => m.at >= lower && m.at < upper);
-    const items: TimelineItem[] = [...events.map(presentEvent), ...merges.map(presentMerge)]
+    const decisions = (await this.store.listDecisions(workspaceId, family, 500)).filter((d) => d.at >= lower && d.at < upper);
+    const items: TimelineItem[] = [...events.map(presentEvent), ...merges.map(presentMerge), ...decisions.map(presentDecision)]
       .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     const last = events[events.length - 1];
     return { customerId: c.id, items, nextCursor: events.length === limit && last ? encodeCursor({ timestamp: last.timestamp, id: last.id }) : null };
@@ -82,6 +84,7 @@ export class Customers {
       events: events.map(presentEvent),
       traitHistory: (await this.store.listTraitChanges(workspaceId, family)).map((t) => ({ trait: t.trait, value: JSON.parse(t.value) as unknown, at: iso(t.at), eventId: t.eventId })),
       merges: (await this.store.listMerges(workspaceId, family)).map(presentMerge),
+      decisions: (await this.store.listDecisions(workspaceId, family, 100_000)).map(presentDecision),
     };
   }
 
@@ -148,6 +151,10 @@ function presentEvent(e: EventRecord): TimelineItem {
 
 function presentMerge(m: MergeRecord): TimelineItem {
   return { kind: 'merge', id: m.id, at: iso(m.at), winnerId: m.winnerId, loserId: m.loserId, reason: m.reason, undoneAt: m.undoneAt === null ? null : iso(m.undoneAt) };
+}
+
+function presentDecision(d: DecisionRecord): TimelineItem {
+  return { kind: 'decision', id: d.id, at: iso(d.at), playbook: { key: d.playbookKey, version: d.playbookVersion }, step: d.step, action: d.action, outcome: d.outcome, reason: d.reason, explanation: d.explanation };
 }
 
 function encodeCursor(c: EventCursor): string {

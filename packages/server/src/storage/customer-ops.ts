@@ -89,6 +89,16 @@ export function customerOps(db: Kysely<Database>): CustomerOps {
       await del('events', 'customer_id');
       await del('identities', 'customer_id');
       await del('trait_changes', 'customer_id');
+      // What the care loop decided and caused for them goes too (webhook deliveries first: they
+      // are found through the decisions).
+      const o = await db.deleteFrom('webhook_outbox').where('workspace_id', '=', workspaceId)
+        .where('decision_id', 'in', db.selectFrom('decisions').select('id').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids))
+        .executeTakeFirst();
+      counts['webhook_outbox'] = Number(o.numDeletedRows);
+      for (const table of ['decisions', 'timers', 'care_items', 'tasks', 'onsite_messages'] as const) {
+        const r = await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).executeTakeFirst();
+        counts[table] = Number(r.numDeletedRows);
+      }
       const m = await db.deleteFrom('merges').where('workspace_id', '=', workspaceId)
         .where((eb) => eb.or([eb('winner_id', 'in', ids), eb('loser_id', 'in', ids)])).executeTakeFirst();
       counts['merges'] = Number(m.numDeletedRows);

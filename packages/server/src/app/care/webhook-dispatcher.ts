@@ -104,7 +104,9 @@ export class WebhookDispatcher {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Omotenashi-Webhooks/1', ...headers },
         timeout: this.opts.timeoutMs ?? 10_000,
-        lookup: (_h, _o, cb) => cb(null, address, isIP(address)),
+        // Pinned to the checked address. Node 20 asks for every address (`all: true`, for
+        // happy-eyeballs) unless the family is fixed: answer in the form that was asked for.
+        lookup: (_h, o, cb) => (o.all ? cb(null, [{ address, family: isIP(address) }]) : cb(null, address, isIP(address))),
         servername: isIP(host) ? undefined : host,
       }, (res) => {
         res.resume();

@@ -50,11 +50,14 @@ export function onEvent(input: EvalInput, e: NormalizedEvent): CareOutcome {
   const out: CareOutcome = { decisions: [], timers: [] };
   const ctx: EvalContext = { event: e, profile: input.profile, now: input.now, cache: {} };
   if (e.type === 'track' && e.event !== null && handleResponse(input, e, out)) return out;
+  // Events a playbook caused (a merchant system echoing a webhook back, say) never trigger
+  // playbooks: that is what keeps playbooks from triggering each other in loops.
+  if (causedByPlaybook(e)) return out;
 
   const pending: Pending[] = [];
   for (const pb of input.playbooks.stateful) trackState(input, pb, e, ctx, out, pending);
   for (const pb of input.playbooks.candidates(e)) {
-    const mem = memory(input.care, pb.key);
+    const mem = input.care.playbooks[pb.key] ?? NO_MEMORY;
     let fired = false;
     let why = '';
     if (pb.trigger === 'on' && pb.matchOn?.(e)) {
@@ -68,7 +71,7 @@ export function onEvent(input: EvalInput, e: NormalizedEvent): CareOutcome {
         fired = true;
         why = `${describeEvent(e)} for the ${hits.length}th time within ${human(pb.withinMs ?? 0)}`;
         delete mem.hits;
-      } else mem.hits = hits.slice(-(pb.count ?? 2));
+      } else memory(input.care, pb.key).hits = hits.slice(-(pb.count ?? 2));
     }
     if (fired) start(input, pb, `event:${e.messageId}`, why, ctx, pending);
   }
@@ -137,18 +140,18 @@ function handleResponse(input: EvalInput, e: NormalizedEvent, out: CareOutcome):
 
 /** Keeps dwell/absence/sequence/date/threshold state in step with every event. */
 function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx: EvalContext, out: CareOutcome, pending: Pending[]): void {
-  const mem = memory(input.care, pb.key);
+  const mem = input.care.playbooks[pb.key] ?? NO_MEMORY;
   switch (pb.trigger) {
     case 'dwell': {
-      const key = timerKey(input, 'dwell', pb.key);
       const page = e.type === 'page' ? pageOf(e) : input.profile.session.currentPage;
       if (page && pb.matchDwellPage?.(page)) {
         // Any activity on the page re-arms the timer: "no further activity for N seconds".
-        mem.timerKey = key;
+        const key = timerKey(input, 'dwell', pb.key);
+        memory(input.care, pb.key).timerKey = key;
         out.timers.push({ op: 'set', key, kind: 'dwell', playbookKey: pb.key, dueAt: input.now + (pb.dwellMs ?? 0), payload: { path: page.path } });
       } else if (mem.timerKey) {
+        out.timers.push({ op: 'clear', key: mem.timerKey });
         delete mem.timerKey;
-        out.timers.push({ op: 'clear', key });
       }
       return;
     }
@@ -162,7 +165,7 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
           out.timers.push({ op: 'clear', key: timerKey(input, 'ladder', pb.key) });
         }
       } else if (pb.matchFirst?.(e) && !mem.timerKey) {
-        mem.timerKey = key;
+        memory(input.care, pb.key).timerKey = key;
         out.timers.push({ op: 'set', key, kind: 'absence', playbookKey: pb.key, dueAt: input.now + (pb.withinMs ?? 0), payload: { after: describeEvent(e) } });
       }
       return;
@@ -172,7 +175,7 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
         const took = input.now - mem.firstAt;
         delete mem.firstAt;
         start(input, pb, `event:${e.messageId}`, `${describeEvent(e)} ${human(took)} after the first event`, ctx, pending);
-      } else if (pb.matchFirst?.(e)) mem.firstAt = input.now;
+      } else if (pb.matchFirst?.(e)) memory(input.care, pb.key).firstAt = input.now;
       return;
     }
     case 'threshold': {
@@ -181,15 +184,20 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
       const raw = t.get(ctx);
       const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
       const before = mem.lastValue ?? 0;
-      mem.lastValue = value;
+      if (value !== before) memory(input.care, pb.key).lastValue = value;
       if (before <= t.above && value > t.above) {
         start(input, pb, `event:${e.messageId}`, `${t.fact} rose from ${before} to ${value}, above ${t.above}`, ctx, pending);
       }
       return;
     }
-    case 'date':
-      if (!mem.timerKey) scheduleDate(input, pb, mem, out, input.now);
+    case 'date': {
+      // Cheap test first: only customers who have this moment get a date timer.
+      const moment = pb.date?.moment;
+      if (!mem.timerKey && input.profile.moments.some((m) => m.kind === moment || m.trait === moment)) {
+        scheduleDate(input, pb, memory(input.care, pb.key), out, input.now);
+      }
       return;
+    }
     default:
       return;
   }
@@ -308,6 +316,14 @@ function hourOf(profile: Profile, now: number, ctx: EvalContext): number | null 
   const hour = localHourOf(profile, now);
   ctx.cache['hour'] = hour;
   return hour;
+}
+
+// Shared and frozen: reading state of a customer a playbook never touched allocates nothing.
+const NO_MEMORY: PlaybookMemory = Object.freeze({});
+
+function causedByPlaybook(e: NormalizedEvent): boolean {
+  const o = e.context['omotenashi'];
+  return typeof o === 'object' && o !== null && !Array.isArray(o) && typeof o['causedBy'] === 'string';
 }
 
 function memory(care: CareState, key: string): PlaybookMemory {

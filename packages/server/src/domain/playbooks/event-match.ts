@@ -14,7 +14,7 @@ const always = (): boolean => true;
 /** The event types an EventMatch accepts; null for "any type". */
 export function matchTypes(m: EventMatch): readonly EventType[] | null {
   if (m.type === undefined) return null;
-  return Array.isArray(m.type) ? m.type : [m.type as EventType];
+  return Array.isArray(m.type) ? m.type : [m.type];
 }
 
 /** A page test on path and url taken as arguments (so events need no page object allocated). */

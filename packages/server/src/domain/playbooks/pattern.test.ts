@@ -76,10 +76,15 @@ describe('compilePattern', () => {
         if (c !== '*') out += c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
         else {
           let run = 1;
-          while (glob[i + 1] === '*') (run++, i++);
+          while (glob[i + 1] === '*') {
+            run++;
+            i++;
+          }
           const whole = (i - run + 1 === 0 || glob[i - run] === '/') && glob[i + 1] === '/';
-          if (run >= 2 && whole) (out += '(?:[\\s\\S]*/)?', i++);
-          else out += run >= 2 ? '[\\s\\S]*' : '[^/]*';
+          if (run >= 2 && whole) {
+            out += '(?:[\\s\\S]*/)?';
+            i++;
+          } else out += run >= 2 ? '[\\s\\S]*' : '[^/]*';
         }
       }
       return out;

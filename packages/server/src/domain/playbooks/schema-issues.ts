@@ -122,7 +122,10 @@ export function collectSchemaIssues(schema: TSchema, value: unknown, base: strin
     // TypeBox may report one spot twice (a missing required field is also "not a string").
     if (reported.has(path)) continue;
     reported.add(path);
-    if (error.type === ValueErrorType.Union) explainUnion(error.schema, error.value, path, out);
+    // A key set to undefined (only possible from JavaScript, never from JSON) is a missing one.
+    if (error.value === undefined && error.type !== ValueErrorType.ObjectAdditionalProperties) {
+      out.add(path, 'required', `${label(path)} is required`);
+    } else if (error.type === ValueErrorType.Union) explainUnion(error.schema, error.value, path, out);
     else report(error, path, out);
   }
 }
