@@ -44,6 +44,8 @@ export interface SuppressionRecord {
 }
 export interface ErasureRecord { id: string; workspaceId: string; customerId: string; at: number; summary: Record<string, number> }
 export interface EventCursor { timestamp: number; id: string }
+/** Where an event sits in a workspace's history, without its payload (for period scans). */
+export interface EventHead { id: string; customerId: string; timestamp: number }
 
 /**
  * Everything the app layer asks of storage. Vendor-free: no SQL or Kysely types leak out.
@@ -93,6 +95,12 @@ export interface StoreOps {
   /** Ids of customers merged (directly) into any of the given ones. */
   mergedInto(workspaceId: string, ids: string[]): Promise<string[]>;
   listEvents(workspaceId: string, customerIds: string[], opts: { before: EventCursor | null; limit: number; ascending?: boolean }): Promise<EventRecord[]>;
+  /**
+   * Heads of the workspace's events with `from` ≤ timestamp < `to`, oldest first: a page of at
+   * most `limit` after the cursor `after` (keyset on (timestamp, id), so paging never skips or
+   * repeats an event). Read-only; used by the playbook simulation to find who was active.
+   */
+  scanEventHeads(workspaceId: string, opts: { from: number; to: number; after: EventCursor | null; limit: number }): Promise<EventHead[]>;
   listMerges(workspaceId: string, customerIds: string[]): Promise<MergeRecord[]>;
   getMerge(workspaceId: string, id: string): Promise<MergeRecord | null>;
   markMergeUndone(workspaceId: string, id: string, at: number): Promise<void>;

@@ -4,7 +4,7 @@ import { toCustomer } from './ingest-ops.js';
 import type { Database } from './schema.js';
 
 type CustomerOps = Pick<StoreOps,
-  | 'findCustomerIdByIdentity' | 'getCustomer' | 'mergedInto' | 'listEvents' | 'listMerges' | 'getMerge' | 'markMergeUndone'
+  | 'findCustomerIdByIdentity' | 'getCustomer' | 'mergedInto' | 'listEvents' | 'scanEventHeads' | 'listMerges' | 'getMerge' | 'markMergeUndone'
   | 'listTraitChanges' | 'deleteCustomers' | 'insertSuppressions' | 'listSuppressions' | 'deleteSuppression'
   | 'deleteSuppressionByHash' | 'insertErasure'>;
 
@@ -53,6 +53,16 @@ export function customerOps(db: Kysely<Database>): CustomerOps {
       const dir = ascending ? 'asc' : 'desc';
       const rows = await q.orderBy('timestamp', dir).orderBy('id', dir).limit(limit).execute();
       return rows.map(toEvent);
+    },
+    async scanEventHeads(workspaceId, { from, to, after, limit }) {
+      let q = db.selectFrom('events').select(['id', 'customer_id', 'timestamp'])
+        .where('workspace_id', '=', workspaceId).where('timestamp', '<', to);
+      q = after
+        ? q.where((eb) => eb.or([eb('timestamp', '>', after.timestamp), eb.and([eb('timestamp', '=', after.timestamp), eb('id', '>', after.id)])]))
+          .where('timestamp', '>=', Math.max(from, after.timestamp))
+        : q.where('timestamp', '>=', from);
+      const rows = await q.orderBy('timestamp').orderBy('id').limit(limit).execute();
+      return rows.map((r) => ({ id: r.id, customerId: r.customer_id, timestamp: r.timestamp }));
     },
     async listMerges(workspaceId, customerIds) {
       if (customerIds.length === 0) return [];

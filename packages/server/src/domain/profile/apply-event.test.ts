@@ -68,10 +68,10 @@ describe('applyEvent: a realistic shop visit', () => {
     ]);
     expect(profile.recentPages.map((p) => p.url)).toEqual(['https://shop.example/a', 'https://shop.example/b?x=1']);
     expect(profile.recentPages[1]).toMatchObject({ path: '/b', title: 'B' });
-    expect(profile.session.pages.map((p) => p.url)).toEqual([
-      'https://shop.example/a',
-      'https://shop.example/b?x=1',
-      'https://shop.example/a',
+    expect(profile.session.pages.map((p) => p.path)).toEqual([
+      '/a',
+      '/b',
+      '/a',
     ]);
     expect(profile.session.currentPage?.at).toBe(at('2026-01-01T10:02:00Z'));
   });
@@ -93,7 +93,7 @@ describe('applyEvent: sessions', () => {
     ]);
     expect(profile.session.count).toBe(2);
     expect(profile.session.startedAt).toBe(at('2026-01-01T11:29:01Z'));
-    expect(profile.session.pages.map((p) => p.url)).toEqual(['https://s.example/4']);
+    expect(profile.session.pages.map((p) => p.path)).toEqual(['/4']);
     expect(profile.recentPages).toHaveLength(4);
   });
 
@@ -123,7 +123,7 @@ describe('applyEvent: out-of-order events', () => {
       startedAt: at('2026-01-01T10:00:00Z'),
       lastActivityAt: at('2026-01-01T10:05:00Z'),
     });
-    expect(profile.session.pages.map((p) => p.url)).toEqual(['https://s.example/early', 'https://s.example/late']);
+    expect(profile.session.pages.map((p) => p.path)).toEqual(['/early', '/late']);
     expect(profile.session.currentPage?.url).toBe('https://s.example/late');
   });
 

@@ -60,7 +60,7 @@ describe('mergeProfiles: an anonymous visitor logs in', () => {
     const user = fold([identify('2026-11-22T09:02:00Z', { name: 'Aiko' }), page('2026-11-22T09:03:00Z', { url: 'https://s.example/b' })]);
     const merged = mergeProfiles(user, anon);
     expect(merged.session).toMatchObject({ count: 1, startedAt: at('2026-11-22T09:00:00Z') });
-    expect(merged.session.pages.map((p) => p.url)).toEqual(['https://s.example/a', 'https://s.example/b']);
+    expect(merged.session.pages.map((p) => p.path)).toEqual(['/a', '/b']);
     expect(merged.session.currentPage?.url).toBe('https://s.example/b');
   });
 

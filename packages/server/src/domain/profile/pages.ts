@@ -46,7 +46,10 @@ export function recordPageView(profile: Profile, visit: PageVisit, placement: Se
   insertRecentPage(profile.recentPages, visit);
   if (placement === 'past') return;
   const session = profile.session;
-  insertOldestFirst(session.pages, visit, PROFILE_BOUNDS.sessionPages);
+  // The visit's path is kept compact (no URL or name: the path says where, the title what):
+  // the profile is rewritten on every flush, so its size is ingestion throughput.
+  const compact: PageVisit = visit.path !== null ? { url: null, path: visit.path, title: visit.title, name: null, at: visit.at } : visit;
+  insertOldestFirst(session.pages, compact, PROFILE_BOUNDS.sessionPages);
   if (session.currentPage === null || visit.at >= session.currentPage.at) session.currentPage = visit;
 }
 

@@ -4,7 +4,7 @@ import type { JsonObject } from '../events/normalized-event.js';
 export const PROFILE_BOUNDS = {
   recentPages: 20,
   recentProducts: 20,
-  sessionPages: 50,
+  sessionPages: 25,
   recentOrders: 20,
   cartItems: 100,
   /** A new session starts after this much inactivity. */

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { initial } from './0001-initial.js';
 import { care } from './0002-care.js';
+import { simulation } from './0003-simulation.js';
 
 /** Numbered, append-only. Add `0002-…` below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initial(dialect),
     '0002-care': care(dialect),
+    '0003-simulation': simulation(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
