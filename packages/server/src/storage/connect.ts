@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config/config.js';
 import type { Dialect } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 // BIGINT (int8) holds epoch milliseconds, well inside Number's exact range: read it as a number.
@@ -36,7 +37,7 @@ export function connect(target: DatabaseTarget, options: ConnectOptions = {}): C
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqlite };
   }
   const schema = options.pgSchema;
@@ -50,7 +51,12 @@ export function connect(target: DatabaseTarget, options: ConnectOptions = {}): C
 }
 
 export async function migrateToLatest(conn: Connection): Promise<string[]> {
-  const migrator = new Migrator({ db: conn.db, provider: migrationProvider(conn.dialect) });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: a database
+  // that also hosts another Kysely app (or another test schema) would fool it. Name ours.
+  const schema = conn.dialect === 'postgres'
+    ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]?.s
+    : undefined;
+  const migrator = new Migrator({ db: conn.db, provider: migrationProvider(conn.dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
