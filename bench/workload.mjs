@@ -235,7 +235,7 @@ export function createShop({ seed = 20240501, customers = 100_000, products = 2_
     if (r < 0.59) {
       return track(s, 'Cart Viewed', { cart_id: `cart-${p.userId}`, currency: p.currency, products: p.cart.map((c) => ({ ...c })) });
     }
-    if (r < 0.61 && !s.device.identified) return identify(s);
+    if (r < 0.63 && !s.device.identified) return identify(s);
     const [path, title] = chance(0.6) ? pick(PAGES) : [`/collections/${pick(CATEGORIES).toLowerCase()}`, 'Collection'];
     return pageEvent(s, path, title, null);
   };

@@ -3,7 +3,9 @@ import type {
   CareItemRecord, CareItemStatus, CareStoreOps, DecisionRecord, OnsiteMessageRecord, OutboxRecord, PlaybookRecord, TimerRecord,
 } from '../ports/store.js';
 import { chunk } from './chunk.js';
+import type { Dialect } from './dialect.js';
 import type { CareItemRow, Database } from './schema.js';
+import { scopedTo } from './scope.js';
 
 const toTimer = (r: Database['timers']): TimerRecord => ({
   id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, key: r.key, kind: r.kind, playbookKey: r.playbook_key,
@@ -25,7 +27,8 @@ const toOutbox = (r: Database['webhook_outbox']): OutboxRecord => ({
 });
 
 /** Storage of the care loop: playbooks, decisions, durable timers and what decisions cause. */
-export function careOps(db: Kysely<Database>): CareStoreOps {
+export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
+  const ws = scopedTo(dialect);
   const playbookRows = (workspaceId: string) =>
     db.selectFrom('playbooks as p')
       .innerJoin('playbook_versions as v', (j) => j.onRef('v.workspace_id', '=', 'p.workspace_id').onRef('v.key', '=', 'p.key'))
@@ -88,7 +91,7 @@ export function careOps(db: Kysely<Database>): CareStoreOps {
     },
     async listDecisions(workspaceId, customerIds, limit) {
       if (customerIds.length === 0) return [];
-      const rows = await db.selectFrom('decisions').selectAll().where('workspace_id', '=', workspaceId)
+      const rows = await db.selectFrom('decisions').selectAll().where(ws('workspace_id', workspaceId))
         .where('customer_id', 'in', customerIds).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toDecision);
     },

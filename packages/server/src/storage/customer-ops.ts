@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { EventRecord, MergeRecord, StoreOps, SuppressionRecord, TraitChangeRecord } from '../ports/store.js';
 import { toCustomer } from './ingest-ops.js';
 import type { Database } from './schema.js';
+import type { Dialect } from './dialect.js';
+import { scopedTo } from './scope.js';
 
 type CustomerOps = Pick<StoreOps,
   | 'findCustomerIdByIdentity' | 'getCustomer' | 'mergedInto' | 'listEvents' | 'scanEventHeads' | 'listMerges' | 'getMerge' | 'markMergeUndone'
@@ -24,7 +26,8 @@ const toSuppression = (r: Database['suppressions']): SuppressionRecord => ({
   createdAt: r.created_at, suppressedCount: r.suppressed_count, lastSuppressedAt: r.last_suppressed_at,
 });
 
-export function customerOps(db: Kysely<Database>): CustomerOps {
+export function customerOps(db: Kysely<Database>, dialect: Dialect): CustomerOps {
+  const ws = scopedTo(dialect);
   return {
     async findCustomerIdByIdentity(workspaceId, key) {
       const r = await db.selectFrom('identities').select('customer_id')
@@ -38,13 +41,13 @@ export function customerOps(db: Kysely<Database>): CustomerOps {
     async mergedInto(workspaceId, ids) {
       if (ids.length === 0) return [];
       const rows = await db.selectFrom('customers').select('id')
-        .where('workspace_id', '=', workspaceId).where('merged_into', 'in', ids).execute();
+        .where(ws('workspace_id', workspaceId)).where('merged_into', 'in', ids).execute();
       return rows.map((r) => r.id);
     },
     async listEvents(workspaceId, customerIds, { before, limit, ascending }) {
       if (customerIds.length === 0) return [];
       let q = db.selectFrom('events').selectAll()
-        .where('workspace_id', '=', workspaceId).where('customer_id', 'in', customerIds);
+        .where(ws('workspace_id', workspaceId)).where('customer_id', 'in', customerIds);
       if (before) {
         q = ascending
           ? q.where((eb) => eb.or([eb('timestamp', '>', before.timestamp), eb.and([eb('timestamp', '=', before.timestamp), eb('id', '>', before.id)])]))
@@ -88,7 +91,7 @@ export function customerOps(db: Kysely<Database>): CustomerOps {
       const counts: Record<string, number> = {};
       if (ids.length === 0) return counts;
       const del = async (table: 'events' | 'identities' | 'trait_changes', column: 'customer_id') => {
-        const r = await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where(column, 'in', ids).executeTakeFirst();
+        const r = await db.deleteFrom(table).where(ws('workspace_id', workspaceId)).where(column, 'in', ids).executeTakeFirst();
         counts[table] = Number(r.numDeletedRows);
       };
       // Their messageIds too, so a re-send after a lifted suppression is not mistaken for a duplicate.
@@ -106,13 +109,13 @@ export function customerOps(db: Kysely<Database>): CustomerOps {
         .executeTakeFirst();
       counts['webhook_outbox'] = Number(o.numDeletedRows);
       for (const table of ['decisions', 'timers', 'care_items', 'tasks', 'onsite_messages'] as const) {
-        const r = await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).executeTakeFirst();
+        const r = await db.deleteFrom(table).where(ws('workspace_id', workspaceId)).where('customer_id', 'in', ids).executeTakeFirst();
         counts[table] = Number(r.numDeletedRows);
       }
       const m = await db.deleteFrom('merges').where('workspace_id', '=', workspaceId)
         .where((eb) => eb.or([eb('winner_id', 'in', ids), eb('loser_id', 'in', ids)])).executeTakeFirst();
       counts['merges'] = Number(m.numDeletedRows);
-      const c = await db.deleteFrom('customers').where('workspace_id', '=', workspaceId).where('id', 'in', ids).executeTakeFirst();
+      const c = await db.deleteFrom('customers').where(ws('workspace_id', workspaceId)).where('id', 'in', ids).executeTakeFirst();
       counts['customers'] = Number(c.numDeletedRows);
       return counts;
     },

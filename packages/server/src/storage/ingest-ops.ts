@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CustomerRecord, IdentityRecord, StoreOps } from '../ports/store.js';
 import { chunk } from './chunk.js';
 import type { Dialect } from './dialect.js';
+import { scopedTo } from './scope.js';
 import type { Database } from './schema.js';
 
 type IngestOps = Pick<StoreOps,
@@ -20,8 +21,19 @@ export const toCustomer = (r: Database['customers']): CustomerRecord => ({
 
 const IN_CHUNK = 5_000;
 
+function byKind(keys: readonly { kind: string; value: string }[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const k of keys) {
+    const list = m.get(k.kind);
+    if (list) list.push(k.value);
+    else m.set(k.kind, [k.value]);
+  }
+  return m;
+}
+
 /** The write side of ingestion: set-at-a-time statements, one round trip per table per flush. */
 export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
+  const ws = scopedTo(dialect);
   return {
     async lockWorkspaceForIngest(workspaceId) {
       if (dialect === 'postgres') {
@@ -66,27 +78,29 @@ export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
       }
     },
     async findIdentities(workspaceId, keys) {
+      // One `kind = ? AND value IN (…)` per kind: the primary key answers it directly, where a
+      // row-value IN list of pairs took PostgreSQL seconds to plan.
       const out: IdentityRecord[] = [];
-      for (const part of chunk(keys, 2, IN_CHUNK * 2)) {
-        const rows = await db.selectFrom('identities').selectAll()
-          .where('workspace_id', '=', workspaceId)
-          .where((eb) => eb(eb.refTuple('kind', 'value'), 'in', part.map((k) => eb.tuple(k.kind, k.value))))
-          .execute();
-        for (const r of rows) out.push(toIdentity(r));
+      for (const [kind, values] of byKind(keys)) {
+        for (const part of chunk(values, 1, IN_CHUNK)) {
+          const rows = await db.selectFrom('identities').selectAll()
+            .where('workspace_id', '=', workspaceId).where('kind', '=', kind).where('value', 'in', part).execute();
+          for (const r of rows) out.push(toIdentity(r));
+        }
       }
       return out;
     },
     async identitiesOf(workspaceId, customerIds) {
       if (customerIds.length === 0) return [];
       const rows = await db.selectFrom('identities').selectAll()
-        .where('workspace_id', '=', workspaceId).where('customer_id', 'in', customerIds).execute();
+        .where(ws('workspace_id', workspaceId)).where('customer_id', 'in', customerIds).execute();
       return rows.map(toIdentity);
     },
     async loadCustomers(workspaceId, ids) {
       const out: CustomerRecord[] = [];
       for (const part of chunk(ids, 1, IN_CHUNK)) {
         const rows = await db.selectFrom('customers').selectAll()
-          .where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+          .where(ws('workspace_id', workspaceId)).where('id', 'in', part).execute();
         for (const r of rows) out.push(toCustomer(r));
       }
       return out;
@@ -128,11 +142,11 @@ export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
       }
     },
     async moveIdentities(workspaceId, keys, toCustomerId) {
-      for (const part of chunk(keys, 2, IN_CHUNK * 2)) {
-        await db.updateTable('identities').set({ customer_id: toCustomerId })
-          .where('workspace_id', '=', workspaceId)
-          .where((eb) => eb(eb.refTuple('kind', 'value'), 'in', part.map((k) => eb.tuple(k.kind, k.value))))
-          .execute();
+      for (const [kind, values] of byKind(keys)) {
+        for (const part of chunk(values, 1, IN_CHUNK)) {
+          await db.updateTable('identities').set({ customer_id: toCustomerId })
+            .where('workspace_id', '=', workspaceId).where('kind', '=', kind).where('value', 'in', part).execute();
+        }
       }
     },
     async insertMerges(rows) {

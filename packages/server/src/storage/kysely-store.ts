@@ -10,7 +10,7 @@ import type { Database } from './schema.js';
 import { tenancyOps } from './tenancy-ops.js';
 
 function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps & CareStoreOps {
-  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db), ...careOps(db) };
+  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db, dialect), ...careOps(db, dialect) };
 }
 
 /** The one Store implementation: Kysely over SQLite (better-sqlite3) or PostgreSQL (pg). */

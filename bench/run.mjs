@@ -1,0 +1,245 @@
+// `npm run bench`: ingestion benchmarks for Omotenashi.
+//
+// The server under test runs in a child process (bench/server.mjs; the bare baseline in
+// bench/baseline-server.mjs); this process is only the load generator: an undici Pool with
+// keep-alive and N requests in flight, sending request bodies generated BEFORE timing starts
+// from a fixed-seed shop simulation (bench/workload.mjs).
+//
+// Benchmarks
+//   ingest.batch.sqlite     /v1/batch, 100 events per request, SQLite (fresh temp file)
+//   baseline.append.sqlite  the same bodies into a bare Fastify + better-sqlite3 append server
+//   ingest.track.sqlite     one event per request to /v1/<type> (track, page, identify), SQLite
+//   ingest.batch.postgres   as ingest.batch.sqlite on PostgreSQL (a fresh schema; skipped if unreachable)
+//
+// Env
+//   BENCH_SECONDS        measured seconds of the main run (ingest.batch.sqlite); default 60
+//   BENCH_OTHER_SECONDS  measured seconds of the others; default min(20, BENCH_SECONDS)
+//   BENCH_QUICK=1        smoke mode: 5 s each, 1 s warm-up
+//   BENCH_WARMUP         warm-up seconds before measuring (default 3; 1 in quick mode)
+//   BENCH_ONLY           comma-separated benchmark names to run
+//   BENCH_SEED           PRNG seed (default 20240501)
+//   BENCH_BATCH_CONCURRENCY / BENCH_TRACK_CONCURRENCY   requests in flight (default 32 / 64)
+//   BENCH_MAX_EPS_BATCH / BENCH_MAX_EPS_BASELINE / BENCH_MAX_EPS_TRACK  events/s the pre-generated
+//                        pool is sized for (default 40,000 / 100,000 / 16,000); the /v1/batch pool is
+//                        shared (each run starts from its first body on a fresh database) and sized
+//                        for the most demanding run. A run that uses them all ends early and says so.
+//   SQLITE_SYNCHRONOUS   passed to both SQLite servers (default FULL, the production default)
+//   BENCH_PG_URL         PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
+//   BENCH_LOG_LEVEL      Fastify request logging in our server (default silent)
+//   BENCH_KEEP_DB=1      keep each run's SQLite file (path is logged) for inspection
+//   Diagnostics (not for reported figures): BENCH_TRACE_SQL=1 (per-statement timing, see
+//   bench/server.mjs), BENCH_EXPERIMENT=… (what-if SQL rewrites; flagged loudly in the output),
+//   BENCH_SELFTEST_BAD_KEY=1 (wrong write key: checks that failures are reported).
+//   CPU profile of the server: `node bench/profile.mjs` (see its header).
+//
+// Output: bench/results/latest.json (array of { name, value, unit, baseline?, ratio? }),
+// bench/results/latest.txt (the table below, with notes). Exit code 1 if any benchmark had errors.
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killLiveChildren, postgresReachable, prepare, runBenchmark } from './suite.mjs';
+
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1';
+const num = (v, d) => (v === undefined || v === '' ? d : Number(v));
+const MAIN_SECONDS = QUICK ? num(env.BENCH_SECONDS, 5) : num(env.BENCH_SECONDS, 60);
+const OTHER_SECONDS = num(env.BENCH_OTHER_SECONDS, QUICK ? 5 : Math.min(20, MAIN_SECONDS));
+const WARMUP = num(env.BENCH_WARMUP, QUICK ? 1 : 3);
+const SEED = num(env.BENCH_SEED, 20240501);
+const BATCH_CONC = num(env.BENCH_BATCH_CONCURRENCY, 32);
+const TRACK_CONC = num(env.BENCH_TRACK_CONCURRENCY, 64);
+const MAX_EPS_BATCH = num(env.BENCH_MAX_EPS_BATCH, 40_000);
+const MAX_EPS_BASELINE = num(env.BENCH_MAX_EPS_BASELINE, 100_000);
+const MAX_EPS_TRACK = num(env.BENCH_MAX_EPS_TRACK, 16_000);
+const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+const want = (name) => !ONLY || ONLY.has(name);
+
+const TARGETS = {
+  'ingest.batch.sqlite': { min: 20_000, text: '≥ 20,000 ev/s' },
+  'ingest.track.sqlite': { min: 8_000, text: '≥ 8,000 ev/s' },
+  'ingest.batch.sqlite.ratio': { min: 0.4, text: '≥ 0.4 × baseline' },
+};
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const plan = [
+  ['ingest.batch.sqlite', MAIN_SECONDS],
+  ['baseline.append.sqlite', OTHER_SECONDS],
+  ['ingest.track.sqlite', OTHER_SECONDS],
+  ['ingest.batch.postgres', OTHER_SECONDS],
+].filter(([n]) => want(n));
+
+// Everything below is bounded: a hard limit on the whole run.
+const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + 900;
+const hardLimit = setTimeout(() => {
+  log(`[bench] hard time limit of ${budget}s reached; stopping`);
+  killLiveChildren();
+  process.exit(2);
+}, budget * 1000);
+hardLimit.unref();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    killLiveChildren();
+    process.exit(130);
+  });
+}
+
+const runs = {};
+const notes = [];
+const skipped = {};
+
+let batchWorkload = null;
+const batchNames = ['ingest.batch.sqlite', 'baseline.append.sqlite', 'ingest.batch.postgres'].filter(want);
+if (batchNames.length > 0) {
+  const eps = (n) => (n === 'baseline.append.sqlite' ? MAX_EPS_BASELINE : MAX_EPS_BATCH);
+  const need = Math.max(...plan.filter(([n]) => batchNames.includes(n)).map(([n, s]) => (s + WARMUP) * eps(n)));
+  log(`[bench] generating /v1/batch bodies for ${need} events (seed ${SEED})…`);
+  batchWorkload = prepare({ mode: 'batch', seconds: need / MAX_EPS_BATCH - WARMUP, warmupSeconds: WARMUP, maxEventsPerSecond: MAX_EPS_BATCH, seed: SEED });
+  log(`[bench]   ${batchWorkload.requests.length} bodies, ${batchWorkload.stats.events} events, ${(batchWorkload.bytes / 1e6).toFixed(0)} MB in ${batchWorkload.generationSeconds.toFixed(1)}s`);
+}
+
+async function one(name, seconds, kind, workload, concurrency) {
+  log(`[bench] ${name}`);
+  const r = await runBenchmark({ name, kind, workload, concurrency, seconds, warmupSeconds: WARMUP, log });
+  runs[name] = r;
+  const l = r.load;
+  log(`  → ${fmt(l.eventsPerSecond, 0)} ev/s, p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms, ${l.errors} errors, server CPU ${fmt(r.serverCpuCores, 2)} cores${r.metrics ? `, flush mean ${fmt(r.metrics.flushEventsMean, 0)} ev / ${fmt(r.metrics.flushMsMean, 1)} ms` : ''}`);
+  if (l.exhausted) log(`  ! the pre-generated requests ran out after ${fmt(l.windowSeconds, 1)}s of measurement; the rate is a lower bound`);
+  for (const p of r.problems) log(`  !!! ${p}`);
+}
+
+try {
+  if (want('ingest.batch.sqlite')) await one('ingest.batch.sqlite', MAIN_SECONDS, 'ours-sqlite', batchWorkload, BATCH_CONC);
+  if (want('baseline.append.sqlite')) await one('baseline.append.sqlite', OTHER_SECONDS, 'baseline-sqlite', batchWorkload, BATCH_CONC);
+  if (want('ingest.track.sqlite')) {
+    log(`[bench] generating single-event bodies for ${OTHER_SECONDS + WARMUP}s at up to ${MAX_EPS_TRACK} ev/s…`);
+    const w = prepare({ mode: 'single', seconds: OTHER_SECONDS, warmupSeconds: WARMUP, maxEventsPerSecond: MAX_EPS_TRACK, seed: SEED });
+    log(`[bench]   ${w.requests.length} bodies, ${(w.bytes / 1e6).toFixed(0)} MB in ${w.generationSeconds.toFixed(1)}s`);
+    await one('ingest.track.sqlite', OTHER_SECONDS, 'ours-sqlite', w, TRACK_CONC);
+  }
+  if (want('ingest.batch.postgres')) {
+    const pgOk = await postgresReachable();
+    if (pgOk.ok) await one('ingest.batch.postgres', OTHER_SECONDS, 'ours-postgres', batchWorkload, BATCH_CONC);
+    else {
+      skipped['ingest.batch.postgres'] = `PostgreSQL unreachable (${pgOk.reason})`;
+      log(`[bench] ingest.batch.postgres skipped: ${skipped['ingest.batch.postgres']}`);
+    }
+  }
+} catch (err) {
+  killLiveChildren();
+  log(`[bench] FAILED: ${err?.stack ?? err}`);
+  process.exitCode = 1;
+}
+
+// ---- results ---------------------------------------------------------------------------------
+const results = [];
+const add = (name, value, unit, extra = {}) => results.push({ name, value: round(value), unit, ...extra });
+for (const [name, r] of Object.entries(runs)) {
+  const l = r.load;
+  const extra = {};
+  if (name === 'ingest.batch.sqlite' && runs['baseline.append.sqlite']) {
+    const b = runs['baseline.append.sqlite'].load.eventsPerSecond;
+    extra.baseline = { name: 'baseline.append.sqlite', value: round(b) };
+    extra.ratio = round(l.eventsPerSecond / b, 3);
+  }
+  add(name, l.eventsPerSecond, 'events/s', extra);
+  add(`${name}.p50`, l.p50, 'ms');
+  add(`${name}.p99`, l.p99, 'ms');
+  add(`${name}.errors`, r.errorCount, 'count');
+  add(`${name}.server_cpu`, r.serverCpuCores, 'cores');
+  add(`${name}.events_per_cpu_second`, r.eventsPerServerCpuSecond, 'events/cpu-s');
+  if (r.metrics) {
+    add(`${name}.flush_events_mean`, r.metrics.flushEventsMean, 'events');
+    add(`${name}.flush_ms_mean`, r.metrics.flushMsMean, 'ms');
+  }
+}
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+// ---- table -----------------------------------------------------------------------------------
+const rows = [['benchmark', 'events/s', 'p50 ms', 'p99 ms', 'errors', 'srv CPU', 'flush mean', 'target', 'status']];
+const status = {};
+for (const [name, r] of Object.entries(runs)) {
+  const l = r.load;
+  const t = TARGETS[name];
+  let s = r.problems.length > 0 ? 'ERRORS' : l.exhausted ? 'ok (pool ran out)' : 'ok';
+  if (t && r.problems.length === 0) s = l.eventsPerSecond >= t.min ? 'PASS' : 'BELOW TARGET';
+  status[name] = s;
+  rows.push([
+    name, fmt(l.eventsPerSecond, 0), fmt(l.p50, 1), fmt(l.p99, 1), String(r.errorCount),
+    `${fmt(r.serverCpuCores, 2)} cores`, r.metrics ? `${fmt(r.metrics.flushEventsMean, 0)} ev / ${fmt(r.metrics.flushMsMean, 1)} ms` : '-', t?.text ?? '-', s,
+  ]);
+}
+for (const [name, why] of Object.entries(skipped)) rows.push([name, '-', '-', '-', '-', '-', '-', '-', `SKIPPED: ${why}`]);
+const ratioRow = results.find((r) => r.name === 'ingest.batch.sqlite' && r.ratio !== undefined);
+if (ratioRow) {
+  rows.push(['ratio ours/baseline', fmt(ratioRow.ratio, 3), '', '', '', '', '', TARGETS['ingest.batch.sqlite.ratio'].text, ratioRow.ratio >= 0.4 ? 'PASS' : 'BELOW TARGET']);
+}
+
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r) => r.map((c, i) => (i === 0 || i >= 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+let commit = 'unknown';
+try {
+  commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  const dirty = execSync('git status --porcelain -- packages', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  if (dirty) commit += ' (+ uncommitted changes)';
+} catch { /* not a git checkout */ }
+
+const out = [];
+out.push(`Omotenashi ingestion benchmarks — ${new Date().toISOString()}`);
+out.push(`commit ${commit}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+out.push(`seed ${SEED}; warm-up ${WARMUP}s; measured ${MAIN_SECONDS}s (main) / ${OTHER_SECONDS}s (others)${QUICK ? '; QUICK smoke mode' : ''}`);
+out.push('');
+out.push(line(rows[0]));
+out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows.slice(1)) out.push(line(r));
+out.push('');
+out.push('Notes');
+out.push(`- SQLite runs use synchronous=${env.SQLITE_SYNCHRONOUS ?? 'FULL'} with WAL for BOTH our server and the baseline (FULL is our production default: every commit is fsynced before the 2xx).`);
+out.push(`- Load: undici Pool, keep-alive, closed loop; /v1/batch with ${BATCH_CONC} requests in flight (100 events each), single events with ${TRACK_CONC} in flight. Bodies pre-generated; only requests completing after the warm-up count.`);
+out.push('- ingest.track.sqlite sends each event of the same mix to its own endpoint: /v1/page, /v1/track or /v1/identify.');
+out.push('- baseline.append.sqlite: Fastify + better-sqlite3, JSON.parse, one INSERT (rowid, JSON text) per event, ONE transaction (one fsync) per request, no other logic. Our server group-commits across requests.');
+out.push('- "srv CPU" is the server process\'s user+system CPU time divided by wall time (2 cores shared with the load generator and PostgreSQL).');
+out.push('- "flush mean" is from our /metrics: events per group commit and time per group commit.');
+if (batchWorkload) {
+  const s = batchWorkload.stats;
+  const mix = Object.entries(s.byKind).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${((100 * v) / s.events).toFixed(1)}%`).join(', ');
+  out.push(`- Workload (pre-generated pool, ${s.events} events, ${Math.round(batchWorkload.bytes / s.events)} bytes/event as JSON): ${mix}. ${s.sessions} sessions, ${s.newDevices} devices (anonymousIds), ${s.identifies} identifies, over 100,000 customers.`);
+}
+for (const [name, r] of Object.entries(runs)) {
+  const c = r.counts;
+  const extra = c.customers !== undefined ? `; customers ${c.customers} (${c.customers_live} live), identities ${c.identities}, merges ${c.merges}, trait changes ${c.trait_changes}` : '';
+  out.push(`- ${name}: ${r.load.ackedEvents} events acknowledged, ${c.events} stored${extra}; ${r.load.sent} requests in ${fmt(r.load.windowSeconds, 1)}s measured; ${fmt(r.eventsPerServerCpuSecond, 0)} events per server CPU-second; load generator used ${fmt(r.loadgenCpuCores, 2)} cores; whole machine ${fmt(r.machineCpuCores, 2)} of ${cpus().length} cores busy (${fmt(r.backgroundCores, 2)} busy just before the run${r.backgroundCores > 0.25 ? ' — NOT IDLE: another process competed for CPU, figures are pessimistic' : ''}).${r.load.exhausted ? ' The pre-generated pool ran out early: the rate is a lower bound (raise BENCH_MAX_EPS_*).' : ''}`);
+  const ps = r.load.perSecond;
+  if (ps.length >= 10) {
+    const w = ps.length >= 40 ? 10 : 5;
+    const parts = [];
+    for (let i = 0; i + w <= ps.length; i += w) parts.push(fmt(ps.slice(i, i + w).reduce((a, b) => a + b, 0) / w, 0));
+    out.push(`  throughput per ${w}s window over the run: ${parts.join(' → ')} ev/s`);
+  }
+  for (const p of r.problems) out.push(`  !!! ERROR: ${p}`);
+}
+if (env.BENCH_EXPERIMENT) out.push(`- !!! BENCH_EXPERIMENT=${env.BENCH_EXPERIMENT} was set: the server's SQL was rewritten on the fly (what-if). These are NOT figures of the product as built.`);
+for (const n of notes) out.push(`- ${n}`);
+const text = `${out.join('\n')}\n`;
+writeFileSync(join(resultsDir, 'latest.txt'), text);
+process.stdout.write(text);
+
+const anyErrors = Object.values(runs).some((r) => r.problems.length > 0);
+if (anyErrors) {
+  process.stdout.write('\n!!! SOME BENCHMARKS HAD ERRORS — their figures are not valid. See above. !!!\n');
+  process.exitCode = 1;
+}
+
+function round(v, digits = 2) {
+  if (!Number.isFinite(v)) return v === undefined ? null : Number.isNaN(v) ? null : v;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+function fmt(v, digits) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
