@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { starterPlaybooks } from './app/care/playbook-files.js';
 import type { Services } from './services.js';
 
 export interface DemoCredentials {
@@ -12,9 +13,10 @@ export interface DemoCredentials {
 const DEMO_EMAIL = 'demo@omotenashi.local';
 
 /**
- * First start on an empty database: create the demo workspace with a write key, an admin token
- * and a demo operator. The secrets are only stored hashed in the database, so they are also kept
- * in a local file (mode 600) to print them again on later starts.
+ * First start on an empty database: create the demo workspace with a write key, an admin token,
+ * a demo operator and the whole starter library of playbooks (packages/server/starter-playbooks),
+ * enabled. The secrets are only stored hashed in the database, so they are also kept in a local
+ * file (mode 600) to print them again on later starts.
  */
 export async function ensureDemoWorkspace(services: Services, credentialsFile: string): Promise<DemoCredentials | null> {
   const workspaces = await services.store.listWorkspaces();
@@ -26,6 +28,7 @@ export async function ensureDemoWorkspace(services: Services, credentialsFile: s
   const created = await services.tenancy.createWorkspace('Demo shop');
   const password = `demo-${services.ids.ulid().slice(-10).toLowerCase()}`;
   await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password });
+  for (const definition of starterPlaybooks()) await services.playbooks.apply(created.workspace.id, definition, null);
   const creds: DemoCredentials = { workspaceId: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken, operator: { email: DEMO_EMAIL, password } };
   mkdirSync(dirname(credentialsFile), { recursive: true });
   writeFileSync(credentialsFile, JSON.stringify(creds, null, 2), { mode: 0o600 });

@@ -12,6 +12,8 @@ interface Cached<T> { value: T; until: number }
  */
 export class Credentials {
   private readonly writeKeys = new Map<string, Cached<string | null>>();
+  /** Lookups in flight: when a cache entry expires under load, one query serves every waiter. */
+  private readonly pendingKeys = new Map<string, Promise<string | null>>();
   private readonly tokens = new Map<string, Cached<ApiTokenRecord | null>>();
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly ttlMs = 5_000) {}
@@ -23,8 +25,14 @@ export class Credentials {
     const hash = hashSecret(writeKey);
     let hit = this.writeKeys.get(hash);
     if (!hit || hit.until < now) {
-      const rec = await this.store.findWriteKeyByHash(hash);
-      hit = { value: rec && rec.revokedAt === null ? rec.workspaceId : null, until: now + this.ttlMs };
+      let pending = this.pendingKeys.get(hash);
+      if (!pending) {
+        pending = this.store.findWriteKeyByHash(hash)
+          .then((rec) => (rec && rec.revokedAt === null ? rec.workspaceId : null))
+          .finally(() => this.pendingKeys.delete(hash));
+        this.pendingKeys.set(hash, pending);
+      }
+      hit = { value: await pending, until: now + this.ttlMs };
       if (this.writeKeys.size > 10_000) this.writeKeys.clear();
       this.writeKeys.set(hash, hit);
     }

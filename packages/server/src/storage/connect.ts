@@ -24,6 +24,8 @@ export interface ConnectOptions {
   /** PostgreSQL schema to use (tests isolate themselves in their own). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /** SQLite: checkpoint the WAL from a worker thread (default true for files). */
+  backgroundCheckpoints?: boolean;
 }
 
 export function connect(target: DatabaseTarget, options: ConnectOptions = {}): Connection {
@@ -37,6 +39,11 @@ export function connect(target: DatabaseTarget, options: ConnectOptions = {}): C
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
+    if (target.path !== ':memory:' && options.backgroundCheckpoints !== false) {
+      // Checkpoints happen in a worker (see SqliteCheckpointer); this is only the safety net.
+      sqlite.pragma('wal_autocheckpoint = 20000');
+      sqlite.pragma('journal_size_limit = 67108864');
+    }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqlite };
   }

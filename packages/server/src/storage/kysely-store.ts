@@ -3,6 +3,7 @@ import type { CareStoreOps, Store, StoreOps } from '../ports/store.js';
 import { careOps } from './care-ops.js';
 import { connect, migrateToLatest, type ConnectOptions, type Connection } from './connect.js';
 import { customerOps } from './customer-ops.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { DatabaseTarget } from '../config/config.js';
 import { ingestOps } from './ingest-ops.js';
 import type { Dialect } from './dialect.js';
@@ -17,6 +18,9 @@ function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps & CareStoreOps
 export function createStore(target: DatabaseTarget, options: ConnectOptions = {}): Store & { connection: Connection } {
   const conn = connect(target, options);
   const ops = opsFor(conn.db, conn.dialect);
+  const checkpointer = conn.sqlite && target.kind === 'sqlite' && target.path !== ':memory:' && options.backgroundCheckpoints !== false
+    ? new SqliteCheckpointer(target.path)
+    : null;
   return {
     ...ops,
     connection: conn,
@@ -26,6 +30,7 @@ export function createStore(target: DatabaseTarget, options: ConnectOptions = {}
       await sql`select 1`.execute(conn.db);
     },
     async close() {
+      await checkpointer?.stop();
       await conn.db.destroy();
     },
     transaction: (fn) => conn.db.transaction().execute((trx) => fn(opsFor(trx, conn.dialect))),

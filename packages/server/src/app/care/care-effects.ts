@@ -1,3 +1,4 @@
+import { parseDuration } from '../../domain/playbooks/duration.js';
 import type { Decision, TimerOp } from '../../domain/playbooks/eval-types.js';
 import type { Profile } from '../../domain/profile/profile.js';
 import type { IdGenerator } from '../../platform/ids.js';
@@ -92,7 +93,7 @@ export class CareEffects {
 function snapshot(p: Profile) {
   const t = p.traits;
   return {
-    name: t['name'] ?? ([t['firstName'] ?? t['first_name'], t['lastName'] ?? t['last_name']].filter(Boolean).join(' ') || null),
+    name: t['name'] ?? ([t['firstName'] ?? t['first_name'], t['lastName'] ?? t['last_name']].filter((x): x is string => typeof x === 'string' && x !== '').join(' ') || null),
     email: t['email'] ?? null,
     currentPage: p.session.currentPage?.path ?? null,
     cartValue: p.cart.value,
@@ -103,9 +104,7 @@ function snapshot(p: Profile) {
   };
 }
 
+/** A task's due time, as validation accepted it ("4h", "1d12h", "500ms"); a day if unreadable. */
 function parseDue(s: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(s);
-  if (!m) return 86_400_000;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
+  return parseDuration(s) ?? 86_400_000;
 }

@@ -4,6 +4,7 @@ import { importCommand } from './import.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
 import { mergeList, mergeUndo } from './merge.js';
 import { operatorCreate } from './operator.js';
+import { playbookApply, playbookDisable, playbookEnable, playbookList, playbookSimulate, playbookVersions } from './playbook.js';
 import { tokenCreate, tokenList, tokenRevoke } from './token.js';
 import { workspaceCreate, workspaceList } from './workspace.js';
 
@@ -15,4 +16,5 @@ export const COMMANDS: Command[] = [
   importCommand,
   customerShow, customerLookup, customerExport, customerErase,
   mergeList, mergeUndo,
+  playbookApply, playbookList, playbookEnable, playbookDisable, playbookVersions, playbookSimulate,
 ];

@@ -69,7 +69,7 @@ export function onEvent(input: EvalInput, e: NormalizedEvent): CareOutcome {
       hits.push(input.now);
       if (hits.length >= (pb.count ?? 2)) {
         fired = true;
-        why = `${describeEvent(e)} for the ${hits.length}th time within ${human(pb.withinMs ?? 0)}`;
+        why = `${describeEvent(e)} for the ${ordinal(hits.length)} time within ${human(pb.withinMs ?? 0)}`;
         delete mem.hits;
       } else memory(input.care, pb.key).hits = hits.slice(-(pb.count ?? 2));
     }
@@ -106,10 +106,10 @@ export function onTimer(input: EvalInput, fire: TimerFire): CareOutcome {
     start(input, pb, windowKey, `on ${input.profile.session.currentPage?.path ?? 'the page'} with no activity for ${human(pb.dwellMs ?? 0)}`, ctx, pending);
   } else if (fire.kind === 'absence') {
     delete mem.timerKey;
-    start(input, pb, windowKey, `no follow-up event within ${human(pb.withinMs ?? 0)} (${String(fire.payload['after'] ?? 'after event')})`, ctx, pending);
+    start(input, pb, windowKey, `no follow-up event within ${human(pb.withinMs ?? 0)} (${text(fire.payload['after'], 'after event')})`, ctx, pending);
   } else if (fire.kind === 'date') {
     delete mem.timerKey;
-    start(input, pb, windowKey, `${pb.date?.daysBefore ?? 0} days before ${pb.date?.moment ?? 'the date'} (${String(fire.payload['date'] ?? '')})`, ctx, pending);
+    start(input, pb, windowKey, `${pb.date?.daysBefore ?? 0} days before ${pb.date?.moment ?? 'the date'} (${text(fire.payload['date'], '')})`, ctx, pending);
     scheduleDate(input, pb, mem, out, fire.dueAt + 1);
   }
   settle(input, ctx, pending, out);
@@ -340,6 +340,18 @@ function describeEvent(e: NormalizedEvent): string {
   if (e.type === 'track') return `"${e.event ?? ''}"`;
   if (e.type === 'page') return `page ${pageOf(e)?.path ?? e.name ?? ''}`;
   return e.type;
+}
+
+/** A timer payload's text field (payloads are stored JSON, so check rather than trust). */
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st (explanations are read by people). */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 export function human(ms: number): string {

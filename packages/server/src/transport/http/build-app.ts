@@ -7,6 +7,7 @@ import { adminRoutes } from './routes/admin.js';
 import { careRoutes } from './routes/care.js';
 import { customerRoutes } from './routes/customers.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { simulateRoutes } from './routes/simulate.js';
 import { ErrorSchema } from './schemas.js';
 
 export interface AppOptions {
@@ -68,6 +69,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   adminRoutes(app, services);
   customerRoutes(app, services);
   careRoutes(app, services);
+  simulateRoutes(app, services);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
