@@ -151,7 +151,7 @@ export interface OnsiteMessageRecord {
   content: unknown; createdAt: number; response: string | null; respondedAt: number | null;
 }
 export interface OutboxRecord {
-  id: string; workspaceId: string; decisionId: string; url: string; body: string; status: 'pending' | 'delivered' | 'failed';
+  id: string; workspaceId: string; decisionId: string; url: string; body: string; status: 'pending' | 'sending' | 'delivered' | 'failed';
   attempts: number; nextAttemptAt: number; lastError: string | null; createdAt: number;
 }
 
@@ -186,5 +186,10 @@ export interface CareStoreOps {
   listOnsiteMessages(workspaceId: string, customerId: string, limit: number): Promise<OnsiteMessageRecord[]>;
   insertOutbox(rows: OutboxRecord[]): Promise<void>;
   dueOutbox(now: number, limit: number): Promise<OutboxRecord[]>;
+  /**
+   * Leases a due delivery to this sender until `leaseUntil` (pending → sending). Only one sender
+   * wins; a sender that dies leaves a lease that expires, and the delivery is tried again.
+   */
+  claimOutbox(id: string, now: number, leaseUntil: number): Promise<boolean>;
   updateOutbox(id: string, patch: Partial<Pick<OutboxRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>>): Promise<void>;
 }

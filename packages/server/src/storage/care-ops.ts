@@ -182,9 +182,15 @@ export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
       }))).execute();
     },
     async dueOutbox(now, limit) {
-      const rows = await db.selectFrom('webhook_outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+      // 'sending' rows are leased: their next_attempt_at is the lease end, after which they are due again.
+      const rows = await db.selectFrom('webhook_outbox').selectAll().where('status', 'in', ['pending', 'sending']).where('next_attempt_at', '<=', now)
         .orderBy('next_attempt_at').limit(limit).execute();
       return rows.map(toOutbox);
+    },
+    async claimOutbox(id, now, leaseUntil) {
+      const r = await db.updateTable('webhook_outbox').set({ status: 'sending', next_attempt_at: leaseUntil })
+        .where('id', '=', id).where('status', 'in', ['pending', 'sending']).where('next_attempt_at', '<=', now).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async updateOutbox(id, patch) {
       await db.updateTable('webhook_outbox').set({

@@ -30,6 +30,8 @@ export function signWebhook(secret: string, body: string, at: number): string {
 }
 
 export const MAX_ATTEMPTS = 8;
+/** How long a sender holds a delivery; longer than the request timeout. */
+const LEASE_MS = 60_000;
 
 /**
  * Delivers the webhook outbox: signed POSTs with retries and exponential backoff. The address
@@ -60,7 +62,20 @@ export class WebhookDispatcher {
     await this.running;
   }
 
-  async secretFor(workspaceId: string): Promise<string> {
+  private readonly secrets = new Map<string, Promise<string>>();
+
+  /** The workspace's signing secret, created on first use (one creation per process at a time). */
+  secretFor(workspaceId: string): Promise<string> {
+    let p = this.secrets.get(workspaceId);
+    if (!p) {
+      p = this.loadOrCreateSecret(workspaceId);
+      this.secrets.set(workspaceId, p);
+      p.catch(() => this.secrets.delete(workspaceId));
+    }
+    return p;
+  }
+
+  private async loadOrCreateSecret(workspaceId: string): Promise<string> {
     const settings = await this.store.getWorkspaceSettings(workspaceId);
     const existing = settings['webhookSecret'];
     if (typeof existing === 'string') return existing;
@@ -76,6 +91,9 @@ export class WebhookDispatcher {
   }
 
   private async deliver(o: OutboxRecord): Promise<void> {
+    const now = this.clock.now();
+    // Lease it first: another process (or a manual run) polling the same outbox skips it.
+    if (!(await this.store.claimOutbox(o.id, now, now + LEASE_MS))) return;
     const attempts = o.attempts + 1;
     try {
       const secret = await this.secretFor(o.workspaceId);
