@@ -18,7 +18,9 @@ export class OmotenashiError extends Error {
 
 export function validationError(issues: Issue[], message?: string): OmotenashiError {
   const first = issues[0];
-  const summary = message ?? (first ? `${first.path || 'body'}: ${first.message}` : 'the request is not valid');
+  // Messages usually name their field already ("conditions[0].fact: unknown fact …"): don't say it twice.
+  const named = first && (first.path === '' || first.message.startsWith(first.path));
+  const summary = message ?? (first ? (named ? first.message : `${first.path}: ${first.message}`) : 'the request is not valid');
   return new OmotenashiError('validation_failed', issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, { issues });
 }
 

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
-  CareItemRecord, CareItemStatus, CareStoreOps, DecisionRecord, OnsiteMessageRecord, OutboxRecord, PlaybookRecord, TimerRecord,
+  CareItemRecord, CareItemStatus, CareStoreOps, DecisionRecord, OutboxRecord, PlaybookRecord, TimerRecord,
 } from '../ports/store.js';
 import { chunk } from './chunk.js';
 import type { Dialect } from './dialect.js';
@@ -139,17 +139,19 @@ export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
         title: i.title, priority: i.priority, context: JSON.stringify(i.context), status: i.status, claimed_by: i.claimedBy,
         claimed_at: i.claimedAt, resolved_at: i.resolvedAt, resolution: i.resolution, created_at: i.createdAt,
         ...(table === 'tasks' ? { team: i.team ?? null, owner: i.owner ?? null, due_at: i.dueAt ?? null } : {}),
-      })) as never).execute();
+      }))).execute();
     },
     async getCareItem(table, workspaceId, id) {
       const r = await db.selectFrom(table).selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-      return r ? toItem(r as CareItemRow) : null;
+      return r ? toItem(r) : null;
     },
     async listCareItems(table, workspaceId, opts) {
       let q = db.selectFrom(table).selectAll().where('workspace_id', '=', workspaceId);
       if (opts.status) q = q.where('status', '=', opts.status);
       if (opts.customerId) q = q.where('customer_id', '=', opts.customerId);
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+      // Most urgent first, then newest: the order a person should take them in.
+      const rank = sql<number>`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
+      const rows = await q.orderBy(rank).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
       return rows.map((r) => toItem(r as CareItemRow));
     },
     async updateCareItem(table, workspaceId, id, from, to) {

@@ -2,9 +2,8 @@ import { DEFAULT_ETIQUETTE } from '../../domain/etiquette/settings.js';
 import { validateEtiquetteSettings } from '../../domain/etiquette/validate-settings.js';
 import { compilePlaybook, indexPlaybooks, type CompiledPlaybook } from '../../domain/playbooks/compile-playbook.js';
 import type { PlaybookDefinition } from '../../domain/playbooks/definition.js';
-import type { EvalContext, EvalPlaybook } from '../../domain/playbooks/eval-types.js';
+import type { EvalPlaybook } from '../../domain/playbooks/eval-types.js';
 import type { PlaybookSet } from '../../domain/playbooks/evaluate.js';
-import type { FactContext } from '../../domain/playbooks/facts.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PlaybookRecord, Store } from '../../ports/store.js';
 import type { WorkspaceCare } from './workspace-care.js';
@@ -25,9 +24,9 @@ export function toEvalPlaybook(c: CompiledPlaybook): EvalPlaybook {
     ...(c.withinMs !== null ? { withinMs: c.withinMs } : {}),
     ...(c.repetitionCount !== null ? { count: c.repetitionCount } : {}),
     ...(c.thresholdFact && c.thresholdName !== null && c.thresholdAbove !== null
-      ? { threshold: { fact: c.thresholdName, above: c.thresholdAbove, get: c.thresholdFact as (ctx: EvalContext) => unknown } } : {}),
+      ? { threshold: { fact: c.thresholdName, above: c.thresholdAbove, get: c.thresholdFact } } : {}),
     ...(c.dateMoment !== null ? { date: { moment: c.dateMoment, daysBefore: c.dateDaysBefore ?? 0, hour: c.dateHour ?? 10 } } : {}),
-    conditions: (ctx, trace) => c.conditions(ctx as unknown as FactContext, trace),
+    conditions: (ctx, trace) => c.conditions(ctx, trace),
     steps: c.steps.map((s) => ({ action: s.action, afterMs: s.afterMs, def: s.definition })),
     etiquette: {
       ...(c.etiquette.cooldownMs !== null ? { cooldownMs: c.etiquette.cooldownMs } : {}),

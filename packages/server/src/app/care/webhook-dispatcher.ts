@@ -75,6 +75,14 @@ export class WebhookDispatcher {
     return p;
   }
 
+  async rotateSecret(workspaceId: string): Promise<string> {
+    const settings = await this.store.getWorkspaceSettings(workspaceId);
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    await this.store.setWorkspaceSettings(workspaceId, { ...settings, webhookSecret: secret });
+    this.secrets.set(workspaceId, Promise.resolve(secret));
+    return secret;
+  }
+
   private async loadOrCreateSecret(workspaceId: string): Promise<string> {
     const settings = await this.store.getWorkspaceSettings(workspaceId);
     const existing = settings['webhookSecret'];

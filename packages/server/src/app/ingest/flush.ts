@@ -13,8 +13,8 @@ import type {
   CareStoreOps, CustomerRecord, EventRecord, IdentityKey, MergeRecord, StoreOps, TimerRecord, TraitChangeRecord,
 } from '../../ports/store.js';
 import { emptyCareState, type CareState } from '../../domain/playbooks/care-state.js';
-import { onEvent, onTimer, type EvalInput } from '../../domain/playbooks/evaluate.js';
-import type { TimerKind } from '../../domain/playbooks/eval-types.js';
+import { onEvent, onTimers, type EvalInput } from '../../domain/playbooks/evaluate.js';
+import type { TimerFire, TimerKind } from '../../domain/playbooks/eval-types.js';
 import { CareEffects, type OnsiteTouch } from '../care/care-effects.js';
 import type { WorkspaceCare } from '../care/workspace-care.js';
 
@@ -168,11 +168,17 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   }
 
   // 5. Timers that came due: dwell, absence, dates and the next cups of ladders.
+  const firesByCustomer = new Map<string, TimerFire[]>();
   for (const f of fires) {
     const id = view.root(f.customerId);
     if (!deps.care || !profiles.has(id)) continue; // customer erased, or care switched off meanwhile
+    const list = firesByCustomer.get(id) ?? [];
+    list.push({ key: f.key, kind: f.kind as TimerKind, playbookKey: f.playbookKey, dueAt: f.dueAt, payload: f.payload });
+    firesByCustomer.set(id, list);
+  }
+  for (const [id, list] of firesByCustomer) {
     touched.add(id);
-    effects.add(id, profiles.get(id)!, onTimer(evalInput(id), { key: f.key, kind: f.kind as TimerKind, playbookKey: f.playbookKey, dueAt: f.dueAt, payload: f.payload }));
+    effects.add(id, profiles.get(id)!, onTimers(evalInput(id), list));
   }
   await effects.write(tx);
 

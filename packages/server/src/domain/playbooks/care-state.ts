@@ -10,6 +10,8 @@ export interface PlaybookMemory {
   firstAt?: number;
   /** threshold: the fact's value after the previous event (to see a crossing). */
   lastValue?: number;
+  /** date: the moment date the pending timer was computed for. */
+  dateFor?: string;
   /** A dwell/absence/date/ladder timer is pending under this key. */
   timerKey?: string;
   /** The active three-cups ladder. */

@@ -49,7 +49,16 @@ interface Pending {
 export function onEvent(input: EvalInput, e: NormalizedEvent): CareOutcome {
   const out: CareOutcome = { decisions: [], timers: [] };
   const ctx: EvalContext = { event: e, profile: input.profile, now: input.now, cache: {} };
-  if (e.type === 'track' && e.event !== null && handleResponse(input, e, out)) return out;
+  if (e.type === 'track' && e.event !== null) {
+    const response = handleResponse(input, e, out);
+    if (response === 'typing') {
+      // Typing is activity: dwell countdowns restart, but nothing new is triggered by it.
+      const ignore: Pending[] = [];
+      for (const pb of input.playbooks.stateful) if (pb.trigger === 'dwell') trackState(input, pb, e, ctx, out, ignore);
+      return out;
+    }
+    if (response) return out;
+  }
   // Events a playbook caused (a merchant system echoing a webhook back, say) never trigger
   // playbooks: that is what keeps playbooks from triggering each other in loops.
   if (causedByPlaybook(e)) return out;
@@ -81,28 +90,51 @@ export function onEvent(input: EvalInput, e: NormalizedEvent): CareOutcome {
 
 /** A durable timer came due: dwell, absence, a date, or the next cup of a ladder. */
 export function onTimer(input: EvalInput, fire: TimerFire): CareOutcome {
+  return onTimers(input, [fire]);
+}
+
+/**
+ * Several timers of one customer that came due together (two dwell playbooks armed by the same
+ * page view, say) are one moment: they are arbitrated together, like playbooks triggered by
+ * the same event, so only the highest-priority touch is made and the others are `superseded`.
+ */
+export function onTimers(input: EvalInput, fires: readonly TimerFire[]): CareOutcome {
   const out: CareOutcome = { decisions: [], timers: [] };
-  const pb = input.playbooks.byKey.get(fire.playbookKey);
-  if (!pb) return out; // the playbook was disabled or deleted meanwhile
   const ctx: EvalContext = { event: null, profile: input.profile, now: input.now, cache: {} };
-  const mem = memory(input.care, pb.key);
   const pending: Pending[] = [];
+  for (const fire of fires) collectTimer(input, fire, ctx, pending, out);
+  settle(input, ctx, pending, out);
+  return out;
+}
+
+function collectTimer(input: EvalInput, fire: TimerFire, ctx: EvalContext, pending: Pending[], out: CareOutcome): void {
+  const pb = input.playbooks.byKey.get(fire.playbookKey);
+  if (!pb) {
+    // Disabled or deleted meanwhile: forget the timer's state, so a re-enabled playbook starts clean.
+    const stale = input.care.playbooks[fire.playbookKey];
+    if (stale) {
+      if (fire.kind === 'ladder') delete stale.ladder;
+      else delete stale.timerKey;
+    }
+    return;
+  }
+  const mem = memory(input.care, pb.key);
   const windowKey = `timer:${fire.key}:${fire.dueAt}`;
 
   if (fire.kind === 'ladder') {
     const ladder = mem.ladder;
-    if (!ladder || ladder.runId !== fire.payload['runId']) return out;
+    if (!ladder || ladder.runId !== fire.payload['runId']) return;
     const step = Number(fire.payload['step']);
     const gone = needIsGone(pb, mem, input.profile, input.now, ladder.startedAt);
     const trace: TraceEntry[] = [];
     if (gone || !pb.conditions(ctx, trace)) {
       delete mem.ladder;
-      return out;
+      return;
     }
     pending.push({ pb, step, windowKey: ladder.runId, trigger: `the need persisted ${human(pb.steps[step]?.afterMs ?? 0)} after cup ${step}`, trace, runId: ladder.runId });
   } else if (fire.kind === 'dwell') {
     delete mem.timerKey;
-    if (!stillDwelling(pb, input.profile, input.now)) return out;
+    if (!stillDwelling(pb, input.profile, input.now)) return;
     start(input, pb, windowKey, `on ${input.profile.session.currentPage?.path ?? 'the page'} with no activity for ${human(pb.dwellMs ?? 0)}`, ctx, pending);
   } else if (fire.kind === 'absence') {
     delete mem.timerKey;
@@ -112,15 +144,13 @@ export function onTimer(input: EvalInput, fire: TimerFire): CareOutcome {
     start(input, pb, windowKey, `${pb.date?.daysBefore ?? 0} days before ${pb.date?.moment ?? 'the date'} (${text(fire.payload['date'], '')})`, ctx, pending);
     scheduleDate(input, pb, mem, out, fire.dueAt + 1);
   }
-  settle(input, ctx, pending, out);
-  return out;
 }
 
-function handleResponse(input: EvalInput, e: NormalizedEvent, out: CareOutcome): boolean {
+function handleResponse(input: EvalInput, e: NormalizedEvent, out: CareOutcome): 'typing' | boolean {
   const key = typeof e.properties['playbook'] === 'string' ? e.properties['playbook'] : null;
   if (e.event === RESPONSE_EVENTS.typing) {
     input.care.typingUntil = input.now + input.settings.typingHoldMs;
-    return true;
+    return 'typing';
   }
   if (e.event !== RESPONSE_EVENTS.dismissed && e.event !== RESPONSE_EVENTS.accepted) return false;
   if (e.event === RESPONSE_EVENTS.dismissed) {
@@ -164,7 +194,10 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
           delete mem.ladder;
           out.timers.push({ op: 'clear', key: timerKey(input, 'ladder', pb.key) });
         }
-      } else if (pb.matchFirst?.(e) && !mem.timerKey) {
+      }
+      // Not `else`: when one event is both ("an order, and no further order within 30 d"),
+      // it ends the previous wait and starts the next one.
+      if (pb.matchFirst?.(e) && !input.care.playbooks[pb.key]?.timerKey) {
         memory(input.care, pb.key).timerKey = key;
         out.timers.push({ op: 'set', key, kind: 'absence', playbookKey: pb.key, dueAt: input.now + (pb.withinMs ?? 0), payload: { after: describeEvent(e) } });
       }
@@ -193,8 +226,12 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
     case 'date': {
       // Cheap test first: only customers who have this moment get a date timer.
       const moment = pb.date?.moment;
-      if (!mem.timerKey && input.profile.moments.some((m) => m.kind === moment || m.trait === moment)) {
-        scheduleDate(input, pb, memory(input.care, pb.key), out, input.now);
+      const m = input.profile.moments.find((x) => x.kind === moment || x.trait === moment);
+      // Scheduled once per moment date; a changed birthday moves its timer.
+      if (m && (!mem.timerKey || mem.dateFor !== m.date)) {
+        const target = memory(input.care, pb.key);
+        target.dateFor = m.date;
+        scheduleDate(input, pb, target, out, input.now);
       }
       return;
     }

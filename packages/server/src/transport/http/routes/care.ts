@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CARE_ITEM_STATUSES } from '../../../ports/store.js';
 import type { Services } from '../../../services.js';
+import { validationError } from '../../../errors.js';
 import { authenticate } from '../auth.js';
 import { IdParams, bearer, withErrors } from '../schemas.js';
 
@@ -15,7 +16,7 @@ const QueueQuery = Type.Object({
   customerId: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 }, { additionalProperties: false });
-const ResolveBody = Type.Object({ resolution: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+interface ResolveBody { resolution?: string }
 const DecisionsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
 
 /** Playbooks, etiquette, decisions, the "needs you now" queue and staff tasks. */
@@ -67,6 +68,19 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
     return s.playbooks.setEtiquette(auth.workspaceId, req.body, auth.role);
   });
 
+  app.get('/api/v1/webhooks/secret', {
+    schema: { tags, summary: 'The secret webhook deliveries are signed with (created on first use)', security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req, 'admin');
+    return { secret: await s.webhooks.secretFor(auth.workspaceId), header: 'omotenashi-signature', format: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">' };
+  });
+  app.post('/api/v1/webhooks/secret/rotate', {
+    schema: { tags, summary: 'Replace the webhook signing secret (deliveries from now on use the new one)', security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req, 'admin');
+    return { secret: await s.webhooks.rotateSecret(auth.workspaceId) };
+  });
+
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DecisionsQuery> }>('/api/v1/customers/:id/decisions', {
     schema: { tags: ['customers'], summary: 'What the playbooks decided for this customer, fired or held back, with explanations', params: IdParams, querystring: DecisionsQuery, security: bearer },
   }, async (req) => {
@@ -99,13 +113,27 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
       const auth = await authenticate(s, req);
       return presentItem(await s.careQueue.claim(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id));
     });
-    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ResolveBody> }>(`/api/v1/${path}/:id/resolve`, {
-      schema: { tags: qtags, summary: `Resolve a ${label}`, params: IdParams, body: ResolveBody, security: bearer },
+    app.post<{ Params: Static<typeof IdParams>; Body: ResolveBody | undefined }>(`/api/v1/${path}/:id/resolve`, {
+      // The body is optional (a resolution note), so it is checked here rather than by the schema.
+      schema: { tags: qtags, summary: `Resolve a ${label} (optional body: { resolution })`, params: IdParams, security: bearer },
     }, async (req) => {
       const auth = await authenticate(s, req);
-      return presentItem(await s.careQueue.resolve(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id, req.body?.resolution ?? null));
+      return presentItem(await s.careQueue.resolve(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id, resolutionOf(req.body)));
     });
   }
+}
+
+function resolutionOf(body: unknown): string | null {
+  if (body === undefined || body === null) return null;
+  const issue = (message: string) => validationError([{ path: 'resolution', code: 'invalid_value', message }]);
+  if (typeof body !== 'object' || Array.isArray(body)) throw validationError([{ path: '', code: 'invalid_type', message: 'the body must be a JSON object like { "resolution": "called back" }' }]);
+  const extra = Object.keys(body).filter((k) => k !== 'resolution');
+  if (extra.length > 0) throw validationError([{ path: extra[0]!, code: 'invalid_value', message: `${extra[0]!} is not a known field` }]);
+  const r = (body as { resolution?: unknown }).resolution;
+  if (r === undefined || r === null) return null;
+  if (typeof r !== 'string') throw issue('resolution must be a string');
+  if (r.length > 2000) throw issue('resolution must be at most 2000 characters');
+  return r;
 }
 
 function presentItem(i: import('../../../ports/store.js').CareItemRecord) {
