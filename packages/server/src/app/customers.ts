@@ -96,6 +96,7 @@ export class Customers {
   async erase(workspaceId: string, id: string): Promise<{ customerId: string; deleted: Record<string, number>; suppressedIdentifiers: number }> {
     const c = await this.requireRoot(workspaceId, id);
     return this.store.transaction(async (tx) => {
+      await tx.lockWorkspaceForIngest(workspaceId); // serialise with ingestion; invalidates caches
       const family = await customerFamily(tx, workspaceId, c.id);
       const identities = await tx.identitiesOf(workspaceId, family);
       const now = this.clock.now();

@@ -18,6 +18,7 @@ export class Merges {
 
   async undo(workspaceId: string, mergeId: string): Promise<{ winnerId: string; loserId: string }> {
     return this.store.transaction(async (tx) => {
+      await tx.lockWorkspaceForIngest(workspaceId); // serialise with ingestion; invalidates caches
       const m = await tx.getMerge(workspaceId, mergeId);
       if (!m) throw notFound('merge', mergeId);
       if (m.undoneAt !== null) throw new OmotenashiError('conflict', `merge ${mergeId} was already undone`);

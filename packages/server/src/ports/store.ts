@@ -70,8 +70,11 @@ export interface StoreOps {
   listOperators(workspaceId: string): Promise<OperatorRecord[]>;
 
   // ingestion (called inside one transaction per flush)
-  /** Serialises ingestion writers of one workspace until the transaction ends (all processes). */
-  lockWorkspaceForIngest(workspaceId: string): Promise<void>;
+  /**
+   * Serialises writers of one workspace's customers until the transaction ends (all processes)
+   * and bumps its write sequence; returns the new value.
+   */
+  lockWorkspaceForIngest(workspaceId: string): Promise<number>;
   /** Claims messageIds for de-duplication; returns the ones that were not seen before. */
   claimMessageIds(workspaceId: string, messageIds: string[], at: number): Promise<Set<string>>;
   /** Cheap check so the common case (nobody erased) skips hashing identifiers. */

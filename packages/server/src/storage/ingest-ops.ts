@@ -36,14 +36,11 @@ export function ingestOps(db: Kysely<Database>, dialect: Dialect): IngestOps {
   const ws = scopedTo(dialect);
   return {
     async lockWorkspaceForIngest(workspaceId) {
-      if (dialect === 'postgres') {
-        // A row lock on the workspace, held to commit: no dead tuples, no advisory-key scheme.
-        await db.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
-      } else {
-        // SQLite: a no-op write takes the database write lock now, before anything is read, so the
-        // transaction's snapshot can't go stale under another process's writer.
-        await db.updateTable('workspaces').set((eb) => ({ name: eb.ref('name') })).where('id', '=', workspaceId).execute();
-      }
+      // An UPDATE takes the workspace row's lock on PostgreSQL and the database write lock on
+      // SQLite before anything is read, so no transaction's snapshot goes stale under another writer.
+      const r = await db.updateTable('workspaces').set((eb) => ({ ingest_seq: eb('ingest_seq', '+', 1) }))
+        .where('id', '=', workspaceId).returning('ingest_seq').executeTakeFirst();
+      return Number(r?.ingest_seq ?? 0);
     },
     async claimMessageIds(workspaceId, messageIds, at) {
       const claimed = new Set<string>();

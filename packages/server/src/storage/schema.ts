@@ -3,7 +3,7 @@
  * integers and documents are JSON text, so one schema serves SQLite and PostgreSQL alike.
  */
 export interface Database {
-  workspaces: { id: string; name: string; created_at: number; settings: string };
+  workspaces: { id: string; name: string; created_at: number; settings: string; ingest_seq: number };
   write_keys: {
     id: string;
     workspace_id: string;

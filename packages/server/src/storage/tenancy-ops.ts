@@ -29,7 +29,7 @@ const toOperator = (r: OpRow): OperatorRecord => ({
 export function tenancyOps(db: Kysely<Database>): TenancyOps {
   return {
     async insertWorkspace(w) {
-      await db.insertInto('workspaces').values({ id: w.id, name: w.name, created_at: w.createdAt, settings: '{}' }).execute();
+      await db.insertInto('workspaces').values({ id: w.id, name: w.name, created_at: w.createdAt, settings: '{}', ingest_seq: 0 }).execute();
     },
     async getWorkspace(id) {
       const r = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();

@@ -17,6 +17,7 @@ import { onEvent, onTimers, type EvalInput } from '../../domain/playbooks/evalua
 import type { TimerFire, TimerKind } from '../../domain/playbooks/eval-types.js';
 import { CareEffects, type OnsiteTouch } from '../care/care-effects.js';
 import type { WorkspaceCare } from '../care/workspace-care.js';
+import type { CustomerCache } from './customer-cache.js';
 
 export interface FlushInput { workspaceId: string; events: NormalizedEvent[]; /** due timers to fire (claimed here) */ timers?: TimerRecord[] }
 export interface FlushOutcome {
@@ -25,9 +26,12 @@ export interface FlushOutcome {
   onsite: OnsiteTouch[];
   timersFired: number;
   decisions: number;
+  /** The workspace write sequence this flush took, and the customers it wrote (for the cache). */
+  seq: number;
+  customers: CustomerRecord[];
 }
 
-interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number; care: WorkspaceCare | null }
+interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number; care: WorkspaceCare | null; cache?: CustomerCache }
 
 /**
  * Stores one workspace's share of a flush inside the caller's transaction: de-duplicate,
@@ -44,7 +48,8 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
 
   // Writers of one workspace take turns (across processes too), so two flushes can never both
   // decide "this userId is new" and create two customers for one person.
-  await tx.lockWorkspaceForIngest(workspaceId);
+  const seq = await tx.lockWorkspaceForIngest(workspaceId);
+  const cache = deps.cache?.validFor(workspaceId, seq) ? deps.cache : null;
 
   // 1. Suppression: people erased on request stay erased — and leave no trace, not even a messageId.
   if (await tx.hasSuppressions(workspaceId)) {
@@ -79,7 +84,7 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   const live = events.map((_, i) => i).filter((i) => !duplicate[i] && !suppressed[i]);
   // Whoever deletes a due timer fires it: claiming inside this transaction makes firing exactly-once.
   const fires = input.timers && input.timers.length > 0 ? await tx.claimTimers(workspaceId, input.timers.map((t) => t.id)) : [];
-  if (live.length === 0 && fires.length === 0) return { stored, duplicate, suppressed, onsite: [], timersFired: 0, decisions: 0 };
+  if (live.length === 0 && fires.length === 0) return { stored, duplicate, suppressed, onsite: [], timersFired: 0, decisions: 0, seq, customers: [] };
 
   // 3. Load the identity slice and the customers it points at.
   const view = new IdentityView();
@@ -91,7 +96,14 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   const records = new Map<string, CustomerRecord>();
   let wanted = [...new Set([...view.identities.values()].map((h) => h.customerId).concat(fires.map((f) => f.customerId)))];
   while (wanted.length > 0) {
-    const loaded = await tx.loadCustomers(workspaceId, wanted);
+    const loaded: CustomerRecord[] = [];
+    const missing: string[] = [];
+    for (const id of wanted) {
+      const hit = cache?.get(id);
+      if (hit) loaded.push(hit);
+      else missing.push(id);
+    }
+    if (missing.length > 0) loaded.push(...(await tx.loadCustomers(workspaceId, missing)));
     for (const c of loaded) {
       records.set(c.id, c);
       view.customers.set(c.id, { userId: c.userId, mergedInto: c.mergedInto });
@@ -209,7 +221,7 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   await tx.insertEvents(eventRows);
   await tx.insertMerges(merges);
   await tx.insertTraitChanges(traitRows);
-  return { stored, duplicate, suppressed, onsite: effects.onsite, timersFired: fires.length, decisions: effects.decisionCount };
+  return { stored, duplicate, suppressed, onsite: effects.onsite, timersFired: fires.length, decisions: effects.decisionCount, seq, customers: customerRows };
 }
 
 /** Every identity key that could decide which customer an event belongs to. */

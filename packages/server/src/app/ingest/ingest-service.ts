@@ -4,7 +4,8 @@ import type { IdGenerator } from '../../platform/ids.js';
 import type { Clock } from '../../ports/clock.js';
 import type { GeoLookup } from '../../ports/geo.js';
 import type { Store } from '../../ports/store.js';
-import type { TimerRecord } from '../../ports/store.js';
+import type { CustomerRecord, TimerRecord } from '../../ports/store.js';
+import { CustomerCache } from './customer-cache.js';
 import type { OnsiteTouch } from '../care/care-effects.js';
 import type { WorkspaceCare } from '../care/workspace-care.js';
 import { flushWorkspace } from './flush.js';
@@ -37,6 +38,7 @@ export class IngestService {
   private scheduled = false;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
+  private readonly cache = new CustomerCache();
 
   constructor(
     private readonly store: Store,
@@ -94,6 +96,7 @@ export class IngestService {
     }
     const started = performance.now();
     const touches: OnsiteTouch[] = [];
+    const written: { workspaceId: string; seq: number; customers: CustomerRecord[] }[] = [];
     let timersFired = 0;
     let decisions = 0;
     try {
@@ -111,7 +114,8 @@ export class IngestService {
         }
         const out = new Map<Pending, IngestResult>();
         for (const [workspaceId, g] of byWorkspace) {
-          const r = await flushWorkspace(tx, { workspaceId, events: g.events, timers: g.timers }, { ids: this.deps.ids, geo: this.deps.geo, now, care: cares.get(workspaceId) ?? null });
+          const r = await flushWorkspace(tx, { workspaceId, events: g.events, timers: g.timers }, { ids: this.deps.ids, geo: this.deps.geo, now, care: cares.get(workspaceId) ?? null, cache: this.cache });
+          written.push({ workspaceId, seq: r.seq, customers: r.customers });
           touches.push(...r.onsite);
           timersFired += r.timersFired;
           decisions += r.decisions;
@@ -132,10 +136,13 @@ export class IngestService {
         }
         return out;
       });
+      for (const w of written) this.cache.committed(w.workspaceId, w.seq, w.customers);
       for (const p of batch) p.resolve(results.get(p)!);
       this.deps.observer?.onFlush?.({ requests: batch.length, events: count, ms: performance.now() - started, timersFired, decisions });
       for (const t of touches) this.deps.observer?.onTouch?.(t);
     } catch (err) {
+      // The flush changed cached objects in place and never committed: forget them.
+      for (const p of batch) this.cache.dropWorkspace(p.workspaceId);
       for (const p of batch) p.reject(err);
     } finally {
       this.flushing = false;

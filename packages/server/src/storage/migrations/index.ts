@@ -3,13 +3,15 @@ import type { Dialect } from '../dialect.js';
 import { initial } from './0001-initial.js';
 import { care } from './0002-care.js';
 import { simulation } from './0003-simulation.js';
+import { ingestSeq } from './0004-ingest-seq.js';
 
-/** Numbered, append-only. Add `0002-…` below; never edit or reorder an existing entry. */
+/** Numbered, append-only. Add the next number below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initial(dialect),
     '0002-care': care(dialect),
     '0003-simulation': simulation(dialect),
+    '0004-ingest-seq': ingestSeq(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
