@@ -10,6 +10,13 @@
 //   baseline.append.sqlite  the same bodies into a bare Fastify + better-sqlite3 append server
 //   ingest.track.sqlite     one event per request to /v1/<type> (track, page, identify), SQLite
 //   ingest.batch.postgres   as ingest.batch.sqlite on PostgreSQL (a fresh schema; skipped if unreachable)
+//   ingest.batch.sqlite.starter  as ingest.batch.sqlite with the starter playbook library applied to the
+//                           workspace (the care loop runs on every event); also decisions/s recorded
+//   rules.eval.ours         the care loop's pure evaluator (onEvent) over 100 generated playbooks, one
+//                           core, events/s (bench/care-eval.mjs; ratio vs json-rules-engine)
+//   rules.eval.json-rules-engine  the same 100 rules and events in json-rules-engine (one Engine)
+//   timers.lateness.p99     100,000 pending durable timers on SQLite fired by the real TimerScheduler:
+//                           lateness p50/p99/max at hand-over and at commit (bench/timers.mjs)
 //
 // Env
 //   BENCH_SECONDS        measured seconds of the main run (ingest.batch.sqlite); default 60
@@ -25,6 +32,10 @@
 //                        for the most demanding run. A run that uses them all ends early and says so.
 //   SQLITE_SYNCHRONOUS   passed to both SQLite servers (default FULL, the production default)
 //   BENCH_PG_URL         PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
+//   BENCH_EVAL_SECONDS   measured seconds per engine of rules.eval.* (default 10; 3 in quick mode);
+//                        BENCH_EVAL_POOL / BENCH_EVAL_WARM / BENCH_EVAL_PROFILE=1, see bench/care-eval.mjs
+//   BENCH_TIMERS         pending timers of timers.lateness (default 100,000; 20,000 in quick mode);
+//                        BENCH_TIMER_LEAD / BENCH_TIMER_SPREAD, see bench/timers.mjs
 //   BENCH_LOG_LEVEL      Fastify request logging in our server (default silent)
 //   BENCH_KEEP_DB=1      keep each run's SQLite file (path is logged) for inspection
 //   Diagnostics (not for reported figures): BENCH_TRACE_SQL=1 (per-statement timing, see
@@ -39,7 +50,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killLiveChildren, postgresReachable, prepare, runBenchmark } from './suite.mjs';
+import { backgroundCores, killLiveChildren, postgresReachable, prepare, runBenchmark, runScript } from './suite.mjs';
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
@@ -60,7 +71,14 @@ const TARGETS = {
   'ingest.batch.sqlite': { min: 20_000, text: '≥ 20,000 ev/s' },
   'ingest.track.sqlite': { min: 8_000, text: '≥ 8,000 ev/s' },
   'ingest.batch.sqlite.ratio': { min: 0.4, text: '≥ 0.4 × baseline' },
+  'ingest.batch.sqlite.starter': { min: 15_000, text: '≥ 15,000 ev/s' },
+  'rules.eval.ours': { min: 200_000, text: '≥ 200,000 ev/s' },
+  'rules.eval.ratio': { min: 20, text: '≥ 20 × json-rules-engine' },
+  'timers.lateness.p99': { max: 100, text: '≤ 100 ms' },
 };
+const EVAL_SECONDS = num(env.BENCH_EVAL_SECONDS, QUICK ? 3 : 10);
+const TIMER_SECONDS = QUICK ? 30 : 60; // lead + spread, see bench/timers.mjs
+const here = fileURLToPath(new URL('./', import.meta.url));
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
@@ -71,10 +89,13 @@ const plan = [
   ['baseline.append.sqlite', OTHER_SECONDS],
   ['ingest.track.sqlite', OTHER_SECONDS],
   ['ingest.batch.postgres', OTHER_SECONDS],
+  ['ingest.batch.sqlite.starter', OTHER_SECONDS],
 ].filter(([n]) => want(n));
+const wantEval = want('rules.eval.ours') || want('rules.eval.json-rules-engine');
+const wantTimers = want('timers.lateness.p99');
 
 // Everything below is bounded: a hard limit on the whole run.
-const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + 900;
+const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + (wantEval ? 2 * EVAL_SECONDS + 300 : 0) + (wantTimers ? TIMER_SECONDS + 400 : 0) + 900;
 const hardLimit = setTimeout(() => {
   log(`[bench] hard time limit of ${budget}s reached; stopping`);
   killLiveChildren();
@@ -93,7 +114,7 @@ const notes = [];
 const skipped = {};
 
 let batchWorkload = null;
-const batchNames = ['ingest.batch.sqlite', 'baseline.append.sqlite', 'ingest.batch.postgres'].filter(want);
+const batchNames = ['ingest.batch.sqlite', 'baseline.append.sqlite', 'ingest.batch.postgres', 'ingest.batch.sqlite.starter'].filter(want);
 if (batchNames.length > 0) {
   const eps = (n) => (n === 'baseline.append.sqlite' ? MAX_EPS_BASELINE : MAX_EPS_BATCH);
   const need = Math.max(...plan.filter(([n]) => batchNames.includes(n)).map(([n, s]) => (s + WARMUP) * eps(n)));
@@ -102,9 +123,11 @@ if (batchNames.length > 0) {
   log(`[bench]   ${batchWorkload.requests.length} bodies, ${batchWorkload.stats.events} events, ${(batchWorkload.bytes / 1e6).toFixed(0)} MB in ${batchWorkload.generationSeconds.toFixed(1)}s`);
 }
 
-async function one(name, seconds, kind, workload, concurrency) {
+const care = { eval: null, timers: null, errors: {} };
+
+async function one(name, seconds, kind, workload, concurrency, serverEnv = {}) {
   log(`[bench] ${name}`);
-  const r = await runBenchmark({ name, kind, workload, concurrency, seconds, warmupSeconds: WARMUP, log });
+  const r = await runBenchmark({ name, kind, workload, concurrency, seconds, warmupSeconds: WARMUP, serverEnv, log });
   runs[name] = r;
   const l = r.load;
   log(`  → ${fmt(l.eventsPerSecond, 0)} ev/s, p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms, ${l.errors} errors, server CPU ${fmt(r.serverCpuCores, 2)} cores${r.metrics ? `, flush mean ${fmt(r.metrics.flushEventsMean, 0)} ev / ${fmt(r.metrics.flushMsMean, 1)} ms` : ''}`);
@@ -127,6 +150,30 @@ try {
     else {
       skipped['ingest.batch.postgres'] = `PostgreSQL unreachable (${pgOk.reason})`;
       log(`[bench] ingest.batch.postgres skipped: ${skipped['ingest.batch.postgres']}`);
+    }
+  }
+  if (want('ingest.batch.sqlite.starter')) await one('ingest.batch.sqlite.starter', OTHER_SECONDS, 'ours-sqlite', batchWorkload, BATCH_CONC, { BENCH_STARTER: '1' });
+  if (wantEval) {
+    const only = want('rules.eval.ours') && want('rules.eval.json-rules-engine') ? '' : want('rules.eval.ours') ? 'ours' : 'jre';
+    const bg = await backgroundCores();
+    log(`[bench] rules.eval (${EVAL_SECONDS}s per engine, one core${bg > 0.25 ? `; !!! machine not idle: ${bg.toFixed(2)} cores busy` : ''})`);
+    try {
+      care.eval = await runScript(join(here, 'care-eval.mjs'), { env: { BENCH_EVAL_SECONDS: String(EVAL_SECONDS), BENCH_EVAL_ONLY: only, BENCH_SEED: String(SEED) }, timeoutMs: (2 * EVAL_SECONDS + 600) * 1000 });
+      care.eval.backgroundCores = bg;
+    } catch (err) {
+      care.errors['rules.eval'] = err.message;
+      log(`  !!! rules.eval failed: ${err.message}`);
+    }
+  }
+  if (wantTimers) {
+    const bg = await backgroundCores();
+    log(`[bench] timers.lateness${bg > 0.25 ? ` (!!! machine not idle: ${bg.toFixed(2)} cores busy)` : ''}`);
+    try {
+      care.timers = await runScript(join(here, 'timers.mjs'), { timeoutMs: (TIMER_SECONDS + 600) * 1000 });
+      care.timers.backgroundCores = bg;
+    } catch (err) {
+      care.errors['timers.lateness'] = err.message;
+      log(`  !!! timers.lateness failed: ${err.message}`);
     }
   }
 } catch (err) {
@@ -156,6 +203,40 @@ for (const [name, r] of Object.entries(runs)) {
     add(`${name}.flush_events_mean`, r.metrics.flushEventsMean, 'events');
     add(`${name}.flush_ms_mean`, r.metrics.flushMsMean, 'ms');
   }
+  if (r.playbooks > 0) {
+    // Decisions recorded (rows in the decisions table) per acknowledged event, at the measured rate.
+    const perEvent = r.counts.decisions / Math.max(1, r.load.ackedEvents);
+    add(`${name}.decisions_per_second`, perEvent * l.eventsPerSecond, 'decisions/s');
+    add(`${name}.decisions`, r.counts.decisions, 'count');
+    add(`${name}.timers_pending`, r.counts.timers, 'count');
+  }
+}
+const ev = care.eval;
+if (ev?.ours) {
+  const extra = ev.jre ? { baseline: { name: 'rules.eval.json-rules-engine', value: round(ev.jre.eventsPerSecond) }, ratio: round(ev.ratio, 2) } : {};
+  add('rules.eval.ours', ev.ours.eventsPerSecond, 'events/s', extra);
+  add('rules.eval.ours.ns_per_event', ev.ours.nsPerEvent, 'ns');
+  add('rules.eval.ours.decisions_per_event', ev.ours.decisionsPerPass / ev.poolEvents, 'decisions/event', {});
+  add('rules.eval.ours.mismatched_passes', ev.ours.mismatchedPasses, 'count');
+}
+if (ev?.jre) {
+  add('rules.eval.json-rules-engine', ev.jre.eventsPerSecond, 'events/s');
+  add('rules.eval.json-rules-engine.ns_per_event', ev.jre.nsPerEvent, 'ns');
+}
+if (ev?.verification) {
+  add('rules.eval.verification.events_differ', ev.verification.eventsDiffer, 'count');
+  add('rules.eval.verification.only_ours', ev.verification.onlyOurs, 'count');
+  add('rules.eval.verification.only_json_rules_engine', ev.verification.onlyJre, 'count');
+}
+const tm = care.timers;
+if (tm) {
+  add('timers.lateness.p99', tm.handover.p99, 'ms');
+  add('timers.lateness.p50', tm.handover.p50, 'ms');
+  add('timers.lateness.max', tm.handover.max, 'ms');
+  add('timers.commit_lateness.p50', tm.commit.p50, 'ms');
+  add('timers.commit_lateness.p99', tm.commit.p99, 'ms');
+  add('timers.commit_lateness.max', tm.commit.max, 'ms');
+  add('timers.errors', tm.problems.length, 'count');
 }
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 
@@ -179,6 +260,28 @@ if (ratioRow) {
   rows.push(['ratio ours/baseline', fmt(ratioRow.ratio, 3), '', '', '', '', '', TARGETS['ingest.batch.sqlite.ratio'].text, ratioRow.ratio >= 0.4 ? 'PASS' : 'BELOW TARGET']);
 }
 
+const starterRow = results.find((r) => r.name === 'ingest.batch.sqlite.starter.decisions_per_second');
+if (starterRow) rows.push(['  decisions recorded/s', fmt(starterRow.value, 0), '', '', '', '', '', '-', '']);
+
+// Care loop benchmarks (not HTTP): their own table.
+const careRows = [['benchmark', 'value', 'detail', 'target', 'status']];
+if (ev?.ours) {
+  const t = TARGETS['rules.eval.ours'];
+  careRows.push(['rules.eval.ours', `${fmt(ev.ours.eventsPerSecond, 0)} ev/s`, `${fmt(ev.ours.nsPerEvent / 1000, 2)} µs/event, ${fmt(ev.ours.decisionsPerPass / ev.poolEvents, 3)} decisions/event, ${fmt(ev.ours.cpuCores, 2)} cores`, t.text, ev.ours.mismatchedPasses ? 'ERRORS' : ev.ours.eventsPerSecond >= t.min ? 'PASS' : 'BELOW TARGET']);
+}
+if (ev?.jre) careRows.push(['rules.eval.json-rules-engine', `${fmt(ev.jre.eventsPerSecond, 0)} ev/s`, `${fmt(ev.jre.nsPerEvent / 1000, 1)} µs/event, json-rules-engine ${ev.jre.version}`, '-', 'ok']);
+if (ev?.ours && ev?.jre) careRows.push(['  ratio ours/json-rules-engine', `${fmt(ev.ratio, 1)} ×`, '', TARGETS['rules.eval.ratio'].text, ev.ratio >= TARGETS['rules.eval.ratio'].min ? 'PASS' : 'BELOW TARGET']);
+if (ev?.verification) {
+  const v = ev.verification;
+  careRows.push(['  agreement (matched rules)', `${v.events - v.eventsDiffer}/${v.events} events`, `ours ${v.oursMatches} matches, JRE ${v.jreMatches}; ${v.onlyOurs} only ours, ${v.onlyJre} only JRE`, 'all agree', v.eventsDiffer === 0 ? 'PASS' : 'DISAGREE']);
+}
+if (tm) {
+  const t = TARGETS['timers.lateness.p99'];
+  careRows.push(['timers.lateness.p99', `${fmt(tm.handover.p99, 1)} ms`, `hand-over p50 ${fmt(tm.handover.p50, 1)} / max ${fmt(tm.handover.max, 1)} ms; ${fmt(tm.timers, 0)} timers over ${tm.spreadSeconds}s`, t.text, tm.problems.length ? 'ERRORS' : tm.handover.p99 <= t.max ? 'PASS' : 'ABOVE TARGET']);
+  careRows.push(['  committed (decision durable)', `${fmt(tm.commit.p99, 1)} ms`, `p50 ${fmt(tm.commit.p50, 1)} / max ${fmt(tm.commit.max, 1)} ms; ${fmt(tm.firedDecisions, 0)} fired decisions`, '-', '']);
+}
+for (const [name, why] of Object.entries(care.errors)) careRows.push([name, '-', why.split('\n')[0].slice(0, 80), '-', 'ERRORS']);
+
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => (i === 0 || i >= 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 let commit = 'unknown';
@@ -189,21 +292,33 @@ try {
 } catch { /* not a git checkout */ }
 
 const out = [];
-out.push(`Omotenashi ingestion benchmarks — ${new Date().toISOString()}`);
+out.push(`Omotenashi benchmarks — ${new Date().toISOString()}`);
 out.push(`commit ${commit}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
 out.push(`seed ${SEED}; warm-up ${WARMUP}s; measured ${MAIN_SECONDS}s (main) / ${OTHER_SECONDS}s (others)${QUICK ? '; QUICK smoke mode' : ''}`);
 out.push('');
-out.push(line(rows[0]));
-out.push(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows.slice(1)) out.push(line(r));
-out.push('');
+if (rows.length > 1) {
+  out.push(line(rows[0]));
+  out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) out.push(line(r));
+  out.push('');
+}
+if (careRows.length > 1) {
+  const cw = careRows[0].map((_, i) => Math.max(...careRows.map((r) => r[i].length)));
+  const cline = (r) => r.map((c, i) => (i === 1 ? c.padStart(cw[i]) : c.padEnd(cw[i]))).join('  ').trimEnd();
+  out.push(cline(careRows[0]));
+  out.push(cw.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of careRows.slice(1)) out.push(cline(r));
+  out.push('');
+}
 out.push('Notes');
-out.push(`- SQLite runs use synchronous=${env.SQLITE_SYNCHRONOUS ?? 'FULL'} with WAL for BOTH our server and the baseline (FULL is our production default: every commit is fsynced before the 2xx).`);
-out.push(`- Load: undici Pool, keep-alive, closed loop; /v1/batch with ${BATCH_CONC} requests in flight (100 events each), single events with ${TRACK_CONC} in flight. Bodies pre-generated; only requests completing after the warm-up count.`);
-out.push('- ingest.track.sqlite sends each event of the same mix to its own endpoint: /v1/page, /v1/track or /v1/identify.');
-out.push('- baseline.append.sqlite: Fastify + better-sqlite3, JSON.parse, one INSERT (rowid, JSON text) per event, ONE transaction (one fsync) per request, no other logic. Our server group-commits across requests.');
-out.push('- "srv CPU" is the server process\'s user+system CPU time divided by wall time (2 cores shared with the load generator and PostgreSQL).');
-out.push('- "flush mean" is from our /metrics: events per group commit and time per group commit.');
+if (plan.length > 0) {
+  out.push(`- SQLite runs use synchronous=${env.SQLITE_SYNCHRONOUS ?? 'FULL'} with WAL for BOTH our server and the baseline (FULL is our production default: every commit is fsynced before the 2xx).`);
+  out.push(`- Load: undici Pool, keep-alive, closed loop; /v1/batch with ${BATCH_CONC} requests in flight (100 events each), single events with ${TRACK_CONC} in flight. Bodies pre-generated; only requests completing after the warm-up count.`);
+  out.push('- ingest.track.sqlite sends each event of the same mix to its own endpoint: /v1/page, /v1/track or /v1/identify.');
+  out.push('- baseline.append.sqlite: Fastify + better-sqlite3, JSON.parse, one INSERT (rowid, JSON text) per event, ONE transaction (one fsync) per request, no other logic. Our server group-commits across requests.');
+  out.push('- "srv CPU" is the server process\'s user+system CPU time divided by wall time (2 cores shared with the load generator and PostgreSQL).');
+  out.push('- "flush mean" is from our /metrics: events per group commit and time per group commit.');
+}
 if (batchWorkload) {
   const s = batchWorkload.stats;
   const mix = Object.entries(s.byKind).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${((100 * v) / s.events).toFixed(1)}%`).join(', ');
@@ -222,13 +337,31 @@ for (const [name, r] of Object.entries(runs)) {
   }
   for (const p of r.problems) out.push(`  !!! ERROR: ${p}`);
 }
+if (runs['ingest.batch.sqlite.starter']) {
+  const r = runs['ingest.batch.sqlite.starter'];
+  const plain = runs['ingest.batch.sqlite'];
+  if (plain) out.push(`- care loop cost at ingestion: ingest.batch.sqlite.starter / ingest.batch.sqlite = ${fmt(r.load.eventsPerSecond / plain.load.eventsPerSecond, 3)} (events/s), ${fmt(r.eventsPerServerCpuSecond / plain.eventsPerServerCpuSecond, 3)} (events per server CPU-second).`);
+  out.push(`- ingest.batch.sqlite.starter: ${r.playbooks} starter playbooks applied; ${r.counts.decisions} decisions recorded (${fmt((1000 * r.counts.decisions) / Math.max(1, r.load.ackedEvents), 2)} per 1,000 events; decisions/s = that × the measured events/s), ${r.counts.timers} timers pending at the end (none fire during the run: the scheduler is not started).`);
+}
+if (ev) {
+  out.push(`- rules.eval: ${ev.playbooks} generated playbooks (${Object.entries(ev.mix).map(([k, v]) => `${v} ${k}`).join(', ')}; ${ev.conditionLeaves} condition leaves), compiled once with playbookSet; DEFAULT_ETIQUETTE. Pool of ${ev.poolEvents} workload events (${ev.poolCustomers} customers) after ${ev.warmEvents} warm-up events that built the profiles and care state; per event ${fmt(ev.candidatesPerEvent, 1)} index candidates + ${ev.statefulPerEvent} stateful (threshold) playbooks; ${ev.referenceDecisions} decisions per pass over the pool (${ev.referenceFired} fired; ${Object.entries(ev.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
+  if (ev.ours) out.push(`  ours: single thread, onEvent per event with care state restored (untimed) before each of ${ev.ours.passes} passes; pass rates ${fmt(ev.ours.passRateMin, 0)}–${fmt(ev.ours.passRateMax, 0)} ev/s (median ${fmt(ev.ours.passRateMedian, 0)}). Care state per pool customer: ${fmt(ev.careStats.memoriesPerCustomer, 1)} playbook memories, ${fmt(ev.careStats.emptyMemoriesPerCustomer, 1)} of them empty, ${fmt(ev.careStats.jsonBytesPerCustomer, 0)} bytes as JSON.`);
+  if (ev.jre) out.push(`  json-rules-engine ${ev.jre.version}: one Engine with the same 100 rules (trigger conditions at priority 10 so failed triggers short-circuit), \`await engine.run(facts)\` per event with ALL facts pre-computed before timing (ours computes them inside its loop), incl. state JRE cannot keep (repetition hit counts, previous cart.value) taken from our care state.`);
+  if (ev.backgroundCores > 0.25) out.push(`  !!! the machine was not idle before rules.eval (${fmt(ev.backgroundCores, 2)} cores busy): figures are pessimistic.`);
+  for (const s of ev.verification?.samples ?? []) out.push(`  !!! disagreement on pool event #${s.index} (${s.type} ${s.name ?? ''}): only ours ${JSON.stringify(s.onlyOurs)}, only JRE ${JSON.stringify(s.onlyJre)}`);
+}
+if (tm) {
+  out.push(`- timers.lateness: ${fmt(tm.timers, 0)} dwell timers due over ${tm.spreadSeconds}s (from ${tm.leadSeconds}s after setup; ${fmt(tm.firesPerSecondPlanned, 0)} fires/s), each for its own customer, one real dwell playbook (hint + a 2-minute ladder step): every fire is evaluated and writes a decision, an on-site message, a ladder timer and the customer. SQLite synchronous=${tm.synchronous}. Hand-over = when TimerScheduler passed the timer to the pipeline (its onLateness, i.e. omotenashi_timer_lateness_seconds); committed = when that flush committed. ${fmt(tm.fireCalls, 0)} hand-overs, ${fmt(tm.flushes, 0)} flushes (mean ${fmt(tm.flushItemsMean, 1)} timers, ${fmt(tm.flushMsMean, 1)} ms); process CPU ${fmt(tm.cpuCores, 2)} cores, event loop ${fmt(100 * tm.eventLoopUtilization, 0)}% busy, loop delay p99 ${fmt(tm.loopDelay.p99, 1)} / max ${fmt(tm.loopDelay.max, 1)} ms (a flush blocks the loop: SQLite calls are synchronous); flushes over 100 ms: ${tm.flushesOver['100ms']}; slowest ${tm.slowestFlushes.map((x) => `${x.ms} ms/${x.timers} timers`).join(', ')}; look-ahead polls p50 ${fmt(tm.pollMs.p50, 1)} / max ${fmt(tm.pollMs.max, 1)} ms; setup ${fmt(tm.setupSeconds, 1)}s.${tm.backgroundCores > 0.25 ? ` !!! machine not idle before the run (${fmt(tm.backgroundCores, 2)} cores busy).` : ''}`);
+  for (const p of tm.problems) out.push(`  !!! ERROR: ${p}`);
+}
 if (env.BENCH_EXPERIMENT) out.push(`- !!! BENCH_EXPERIMENT=${env.BENCH_EXPERIMENT} was set: the server's SQL was rewritten on the fly (what-if). These are NOT figures of the product as built.`);
 for (const n of notes) out.push(`- ${n}`);
 const text = `${out.join('\n')}\n`;
 writeFileSync(join(resultsDir, 'latest.txt'), text);
 process.stdout.write(text);
 
-const anyErrors = Object.values(runs).some((r) => r.problems.length > 0);
+const anyErrors = Object.values(runs).some((r) => r.problems.length > 0) || Object.keys(care.errors).length > 0 || (tm?.problems.length ?? 0) > 0
+  || (ev?.ours?.mismatchedPasses ?? 0) > 0 || (ev?.verification?.eventsDiffer ?? 0) > 0;
 if (anyErrors) {
   process.stdout.write('\n!!! SOME BENCHMARKS HAD ERRORS — their figures are not valid. See above. !!!\n');
   process.exitCode = 1;

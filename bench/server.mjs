@@ -2,7 +2,8 @@
 //
 // Env: BENCH_DATABASE_URL (sqlite:PATH or postgres://…), BENCH_PG_SCHEMA (PostgreSQL schema,
 // created and dropped by the parent), SQLITE_SYNCHRONOUS (default FULL, as in production),
-// BENCH_LOG_LEVEL (Fastify request logging; default 'silent'), BENCH_MAX_SECONDS (hard stop).
+// BENCH_LOG_LEVEL (Fastify request logging; default 'silent'), BENCH_MAX_SECONDS (hard stop),
+// BENCH_STARTER=1 (apply the starter playbook library to the bench workspace).
 //
 // Protocol: sends { type: 'ready', port, writeKey, pid } once listening; answers
 // { type: 'stats' } with { type: 'stats', counts, cpu, memory }; { type: 'stop' } closes the
@@ -46,6 +47,16 @@ for (const x of experiments) {
 }
 const app = await buildApp(services, { logger: logLevel === 'silent' ? false : { level: logLevel } });
 const { writeKey, workspace } = await services.tenancy.createWorkspace('Bench shop');
+// BENCH_STARTER=1: the starter library (packages/server/starter-playbooks) applied to the workspace,
+// as `omotenashi playbook apply` would, so ingestion runs the care loop on every event.
+let playbooks = 0;
+if (env.BENCH_STARTER === '1') {
+  const { starterPlaybooks } = await import('../packages/server/dist/app/care/playbook-files.js');
+  for (const def of starterPlaybooks()) {
+    await services.playbooks.apply(workspace.id, def, null);
+    playbooks++;
+  }
+}
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = app.server.address().port;
 
@@ -56,7 +67,7 @@ const hardStop = setTimeout(() => {
 hardStop.unref();
 
 const db = services.store.connection.db;
-const TABLES = ['events', 'event_dedupe', 'customers', 'identities', 'merges', 'trait_changes'];
+const TABLES = ['events', 'event_dedupe', 'customers', 'identities', 'merges', 'trait_changes', 'decisions', 'timers'];
 
 async function counts() {
   const out = {};
@@ -91,7 +102,7 @@ process.on('disconnect', () => {
   if (!stopping) process.exit(2);
 });
 
-process.send({ type: 'ready', port, writeKey, workspaceId: workspace.id, pid: process.pid, database: config.database.kind, synchronous: config.sqliteSynchronous });
+process.send({ type: 'ready', port, writeKey, workspaceId: workspace.id, pid: process.pid, database: config.database.kind, synchronous: config.sqliteSynchronous, playbooks });
 
 function shape(text) {
   return text.replace(/\s+/g, ' ').replace(/(\((?:\?|\$\d+)(, (?:\?|\$\d+))*\))(, \((?:\?|\$\d+)(, (?:\?|\$\d+))*\))+/g, '$1, …').replace(/(\?|\$\d+)(, (\?|\$\d+))+/g, '?, …')

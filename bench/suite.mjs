@@ -1,4 +1,5 @@
 // The benchmark definitions shared by bench/run.mjs and bench/profile.mjs.
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -53,10 +54,10 @@ export function prepare({ mode, seconds, warmupSeconds, maxEventsPerSecond, seed
  * Runs one benchmark against a fresh server child.
  * kind: 'ours-sqlite' | 'ours-postgres' | 'baseline-sqlite'.
  */
-export async function runBenchmark({ name, kind, workload, concurrency, seconds, warmupSeconds, execArgv = [], log = () => {} }) {
+export async function runBenchmark({ name, kind, workload, concurrency, seconds, warmupSeconds, execArgv = [], serverEnv = {}, log = () => {} }) {
   const dir = mkdtempSync(join(tmpdir(), 'omotenashi-bench-'));
   let schema = null;
-  const env = { BENCH_MAX_SECONDS: String(Math.ceil(seconds + warmupSeconds + 600)) };
+  const env = { ...serverEnv, BENCH_MAX_SECONDS: String(Math.ceil(seconds + warmupSeconds + 600)) };
   let script = SERVER;
   if (kind === 'ours-sqlite') env.BENCH_DATABASE_URL = `sqlite:${join(dir, 'bench.sqlite')}`;
   else if (kind === 'baseline-sqlite') {
@@ -79,7 +80,7 @@ export async function runBenchmark({ name, kind, workload, concurrency, seconds,
       // BENCH_SELFTEST_BAD_KEY=1 sends a wrong write key, to check that failures are reported loudly.
       authorization: `Basic ${Buffer.from(`${process.env.BENCH_SELFTEST_BAD_KEY === '1' ? 'wk_wrong' : server.writeKey}:`).toString('base64')}`,
     };
-    log(`  ${name}: server pid ${server.pid} on ${origin}; ${concurrency} in flight, ${warmupSeconds}s warm-up + ${seconds}s`);
+    log(`  ${name}: server pid ${server.pid} on ${origin}; ${concurrency} in flight, ${warmupSeconds}s warm-up + ${seconds}s${server.playbooks ? `; ${server.playbooks} playbooks applied` : ''}`);
     // How busy is the machine before we start (another process competing for the 2 cores)?
     // (Excluding this process and the server child themselves.)
     const idle0 = machineBusyMs();
@@ -113,6 +114,7 @@ export async function runBenchmark({ name, kind, workload, concurrency, seconds,
         flushEventsMean: promValue(text, 'omotenashi_ingest_flush_events_sum') / flushCount,
         flushMsMean: (promValue(text, 'omotenashi_ingest_flush_duration_seconds_sum') / promValue(text, 'omotenashi_ingest_flush_duration_seconds_count')) * 1000,
         eventsAcceptedTotal: promValue(text, 'omotenashi_events_accepted_total'),
+        decisionsTotal: promValue(text, 'omotenashi_decisions_total'),
         rssBytes: promValue(text, 'process_resident_memory_bytes'),
       };
     }
@@ -141,6 +143,7 @@ export async function runBenchmark({ name, kind, workload, concurrency, seconds,
       backgroundCores,
       eventsPerServerCpuSecond: load.ackedEvents / serverCpuSeconds,
       synchronous: server.synchronous,
+      playbooks: server.playbooks ?? 0,
       sqlTrace: stats.sqlTrace ?? null,
     };
   } finally {
@@ -152,6 +155,63 @@ export async function runBenchmark({ name, kind, workload, concurrency, seconds,
     else rmSync(dir, { recursive: true, force: true });
     if (schema) await pgAdmin(`drop schema if exists ${schema} cascade`).catch((err) => log(`  could not drop schema ${schema}: ${err.message}`));
   }
+}
+
+/**
+ * Runs a self-contained benchmark script (bench/care-eval.mjs, bench/timers.mjs) in a child
+ * process and returns the `result` it sends over IPC. Its stderr (progress) is passed through.
+ */
+export async function runScript(script, { env = {}, execArgv = [], timeoutMs = 900_000 } = {}) {
+  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  liveChildren.add(child);
+  try {
+    return await new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (fn, v) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn(v);
+      };
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        finish(reject, new Error(`${script} did not finish within ${timeoutMs / 1000}s`));
+      }, timeoutMs);
+      child.on('message', (msg) => {
+        if (msg?.type === 'result') finish(resolve, msg.result);
+        else if (msg?.type === 'error') finish(reject, new Error(msg.message));
+      });
+      child.on('exit', (code, signal) => finish(reject, new Error(`${script} exited (code ${code}, signal ${signal}) without a result`)));
+    });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          r();
+        }, 10_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+    liveChildren.delete(child);
+  }
+}
+
+/**
+ * Cores busy on the machine over `ms`, excluding this process (children included: call it while
+ * no child of ours is running) — to flag a machine that is not idle before a benchmark.
+ */
+export async function backgroundCores(ms = 1000) {
+  const busy0 = machineBusyMs();
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const own = process.cpuUsage(own0);
+  const wall = (performance.now() - t0) / 1000;
+  return Math.max(0, ((machineBusyMs() - busy0) / 1000 - (own.user + own.system) / 1e6) / wall);
 }
 
 /** Kills (by pid) only the server children this process started. */

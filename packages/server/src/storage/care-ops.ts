@@ -122,7 +122,7 @@ export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
     async claimTimers(workspaceId, ids) {
       const out: TimerRecord[] = [];
       for (const part of chunk(ids, 1, 5000)) {
-        const rows = await db.deleteFrom('timers').where('workspace_id', '=', workspaceId).where('id', 'in', part).returningAll().execute();
+        const rows = await db.deleteFrom('timers').where(ws('workspace_id', workspaceId)).where('id', 'in', part).returningAll().execute();
         for (const r of rows) out.push(toTimer(r));
       }
       return out;

@@ -2,6 +2,8 @@ import type { Clock } from '../../ports/clock.js';
 import type { Store, TimerRecord } from '../../ports/store.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 
+const TIMERS_PER_FLUSH = 256;
+
 export interface SchedulerOptions {
   /** How far ahead timers are loaded into memory. */
   lookaheadMs?: number;
@@ -102,11 +104,16 @@ export class TimerScheduler {
       byWorkspace.set(t.workspaceId, list);
     }
     for (const [ws, timers] of byWorkspace) {
-      this.ingest.fireTimers(ws, timers)
-        .catch(() => undefined) // still in the table: the next poll picks it up again
-        .finally(() => {
-          for (const t of timers) this.inFlight.delete(t.id);
-        });
+      // In slices, so a backlog becomes several short flushes that interleave with ingestion
+      // rather than one long one that holds everything up.
+      for (let i = 0; i < timers.length; i += TIMERS_PER_FLUSH) {
+        const slice = timers.slice(i, i + TIMERS_PER_FLUSH);
+        this.ingest.fireTimers(ws, slice)
+          .catch(() => undefined) // still in the table: the next poll picks it up again
+          .finally(() => {
+            for (const t of slice) this.inFlight.delete(t.id);
+          });
+      }
     }
     this.arm();
   }

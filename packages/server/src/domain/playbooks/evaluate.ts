@@ -251,17 +251,20 @@ function scheduleDate(input: EvalInput, pb: EvalPlaybook, mem: PlaybookMemory, o
 
 /** The trigger matched: if the conditions hold too, the first cup is a candidate decision. */
 function start(input: EvalInput, pb: EvalPlaybook, windowKey: string, trigger: string, ctx: EvalContext, pending: Pending[]): void {
-  const mem = memory(input.care, pb.key);
-  if (mem.ladder) return; // a ladder for this need is already running: no second first cup
+  if (input.care.playbooks[pb.key]?.ladder) return; // a ladder for this need is already running: no second first cup
+  // Conditions run untraced first (most candidates fail them); the explanation is traced only
+  // for the few that pass.
+  if (!pb.conditions(ctx, null)) return;
   const trace: TraceEntry[] = [];
-  if (!pb.conditions(ctx, trace)) return;
+  pb.conditions(ctx, trace);
   pending.push({ pb, step: 0, windowKey, trigger, trace, runId: windowKey });
 }
 
 /** Etiquette for each candidate, then arbitration between those that would fire. */
 function settle(input: EvalInput, ctx: EvalContext, pending: Pending[], out: CareOutcome): void {
   if (pending.length === 0) return;
-  const localHour = hourOf(input.profile, input.now, ctx);
+  // Local time only matters for quiet hours, which only apply to touches away from the site.
+  const localHour = pending.some((p) => channelOf(p.pb.steps[p.step]!.action, p.pb.steps[p.step]!.def) === 'away') ? hourOf(input.profile, input.now, ctx) : null;
   const allowed: (Pending & { channel: 'onsite' | 'away' | 'staff'; priority: number; playbookKey: string })[] = [];
   for (const p of pending) {
     const stepDef = p.pb.steps[p.step]!;
