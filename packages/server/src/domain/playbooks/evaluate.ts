@@ -66,13 +66,13 @@ export function onEvent(input: EvalInput, e: NormalizedEvent): CareOutcome {
   const pending: Pending[] = [];
   for (const pb of input.playbooks.stateful) trackState(input, pb, e, ctx, out, pending);
   for (const pb of input.playbooks.candidates(e)) {
-    const mem = input.care.playbooks[pb.key] ?? NO_MEMORY;
     let fired = false;
     let why = '';
     if (pb.trigger === 'on' && pb.matchOn?.(e)) {
       fired = true;
       why = `${describeEvent(e)} arrived`;
     } else if (pb.trigger === 'repetition' && pb.matchOn?.(e)) {
+      const mem = input.care.playbooks[pb.key] ?? NO_MEMORY;
       const since = input.now - (pb.withinMs ?? 0);
       const hits = (mem.hits ?? []).filter((t) => t > since);
       hits.push(input.now);
@@ -251,10 +251,10 @@ function scheduleDate(input: EvalInput, pb: EvalPlaybook, mem: PlaybookMemory, o
 
 /** The trigger matched: if the conditions hold too, the first cup is a candidate decision. */
 function start(input: EvalInput, pb: EvalPlaybook, windowKey: string, trigger: string, ctx: EvalContext, pending: Pending[]): void {
-  if (input.care.playbooks[pb.key]?.ladder) return; // a ladder for this need is already running: no second first cup
   // Conditions run untraced first (most candidates fail them); the explanation is traced only
   // for the few that pass.
   if (!pb.conditions(ctx, null)) return;
+  if (input.care.playbooks[pb.key]?.ladder) return; // a ladder for this need is already running: no second first cup
   const trace: TraceEntry[] = [];
   pb.conditions(ctx, trace);
   pending.push({ pb, step: 0, windowKey, trigger, trace, runId: windowKey });
