@@ -8,7 +8,7 @@ import { buildApp } from './transport/http/build-app.js';
 /** `omotenashi serve`: migrate, seed the demo on an empty database, listen, print where to go. */
 export async function serve(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
-  const services = await openServices(config, { defaultMetrics: true });
+  const services = await openServices(config, { defaultMetrics: true, onBackgroundError: (loop, err) => log.warn({ err, loop }, 'background loop failed; it will retry') });
   const app = await buildApp(services, { logger: { level: config.logLevel } });
   const dataDir = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : resolve('data');
   const demo = config.demo ? await ensureDemoWorkspace(services, join(dataDir, 'demo-credentials.json')) : null;

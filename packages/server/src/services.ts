@@ -49,6 +49,8 @@ export interface ServiceOptions {
   defaultMetrics?: boolean;
   /** Allow webhooks to private/loopback addresses (tests, on-premise receivers). */
   allowPrivateWebhooks?: boolean;
+  /** Where background loops (timers, webhooks) report failures they retry; `serve` logs them. */
+  onBackgroundError?: (loop: 'timers' | 'webhooks', err: unknown) => void;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
@@ -72,8 +74,12 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       onTouch: (t) => bus.publish('touch', t),
     },
   });
-  const scheduler = new TimerScheduler(store, ingest, clock, { onLateness: (ms) => metrics.timerLateness.observe(ms / 1000) });
-  const webhooks = new WebhookDispatcher(store, clock, { allowPrivate: options.allowPrivateWebhooks ?? false });
+  const backgroundError = (loop: 'timers' | 'webhooks') => (err: unknown) => {
+    metrics.backgroundErrors.inc({ loop });
+    options.onBackgroundError?.(loop, err);
+  };
+  const scheduler = new TimerScheduler(store, ingest, clock, { onLateness: (ms) => metrics.timerLateness.observe(ms / 1000), onError: backgroundError('timers') });
+  const webhooks = new WebhookDispatcher(store, clock, { allowPrivate: options.allowPrivateWebhooks ?? false, onError: backgroundError('webhooks') });
   let background = false;
   return {
     store, clock, ids, geo, metrics, credentials, ingest, bus, registry, scheduler, webhooks,

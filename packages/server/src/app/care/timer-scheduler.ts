@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   batchLimit?: number;
   onLateness?: (ms: number) => void;
+  /** A poll or a fire failed (it is retried: the timer stays in the table); for logs and metrics. */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -74,7 +76,7 @@ export class TimerScheduler {
           this.arm();
         }
       })
-      .catch(() => undefined) // a failed poll is retried on the next tick
+      .catch((err: unknown) => this.opts.onError?.(err)) // retried on the next tick
       .finally(() => {
         if (!this.stopped) this.pollTimer = setTimeout(() => this.poll(), this.opts.pollMs ?? 250);
       });
@@ -109,7 +111,7 @@ export class TimerScheduler {
       for (let i = 0; i < timers.length; i += TIMERS_PER_FLUSH) {
         const slice = timers.slice(i, i + TIMERS_PER_FLUSH);
         this.ingest.fireTimers(ws, slice)
-          .catch(() => undefined) // still in the table: the next poll picks it up again
+          .catch((err: unknown) => this.opts.onError?.(err)) // still in the table: the next poll picks it up again
           .finally(() => {
             for (const t of slice) this.inFlight.delete(t.id);
           });

@@ -41,23 +41,28 @@ const LEASE_MS = 60_000;
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private stopped = true;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly opts: { allowPrivate: boolean; timeoutMs?: number; pollMs?: number } = { allowPrivate: false },
+    private readonly opts: { allowPrivate: boolean; timeoutMs?: number; pollMs?: number; onError?: (err: unknown) => void } = { allowPrivate: false },
   ) {}
 
   start(): void {
+    this.stopped = false;
     const tick = () => {
-      this.running = this.deliverDue().then(() => undefined, () => undefined).finally(() => {
-        this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
+      // A failed delivery is recorded on its row; this catches the loop's own failures (the database).
+      this.running = this.deliverDue().then(() => undefined, (err: unknown) => this.opts.onError?.(err)).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
       });
     };
     tick();
   }
 
   async stop(): Promise<void> {
+    // Without the flag, a tick in flight would schedule the next one after stop() returned.
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

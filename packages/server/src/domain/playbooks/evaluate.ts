@@ -12,7 +12,7 @@ import { nextDateTrigger } from './date-trigger.js';
 import {
   RESPONSE_EVENTS, type CareOutcome, type Decision, type EvalContext, type EvalPlaybook, type TimerFire, type TraceEntry,
 } from './eval-types.js';
-import { pageOf } from './page-of.js';
+import { eventHasPage, eventPagePath, eventPageUrl } from './event-page.js';
 
 export interface PlaybookSet {
   /** Playbooks whose trigger may match this event (the index). */
@@ -173,7 +173,7 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
   const mem = input.care.playbooks[pb.key] ?? NO_MEMORY;
   switch (pb.trigger) {
     case 'dwell': {
-      const page = e.type === 'page' ? pageOf(e) : input.profile.session.currentPage;
+      const page = e.type === 'page' && eventHasPage(e) ? { path: eventPagePath(e), url: eventPageUrl(e) } : input.profile.session.currentPage;
       if (page && pb.matchDwellPage?.(page)) {
         // Any activity on the page re-arms the timer: "no further activity for N seconds".
         const key = timerKey(input, 'dwell', pb.key);
@@ -378,7 +378,7 @@ function timerKey(input: EvalInput, kind: string, playbookKey: string): string {
 
 function describeEvent(e: NormalizedEvent): string {
   if (e.type === 'track') return `"${e.event ?? ''}"`;
-  if (e.type === 'page') return `page ${pageOf(e)?.path ?? e.name ?? ''}`;
+  if (e.type === 'page') return `page ${eventPagePath(e) ?? e.name ?? ''}`;
   return e.type;
 }
 

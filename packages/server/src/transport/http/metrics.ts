@@ -26,6 +26,10 @@ export class Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry],
   });
 
+  readonly backgroundErrors = new Counter({
+    name: 'omotenashi_background_errors_total', help: 'Failures of background loops (retried), by loop', labelNames: ['loop'] as const, registers: [this.registry],
+  });
+
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
   }
