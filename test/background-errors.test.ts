@@ -36,3 +36,17 @@ describe('background loop failures', () => {
     expect(errors.length).toBe(seen);
   });
 });
+
+describe('the in-process bus', () => {
+  it('keeps delivering after a listener throws, and reports the failure', async () => {
+    const { InProcessBus } = await import('../packages/server/src/ports/bus.js');
+    const failures: string[] = [];
+    const bus = new InProcessBus((topic) => failures.push(topic));
+    const got: unknown[] = [];
+    bus.subscribe('touch', () => { throw new Error('listener bug'); });
+    bus.subscribe('touch', (p) => got.push(p));
+    bus.publish('touch', { id: 1 });
+    expect(got).toEqual([{ id: 1 }]);
+    expect(failures).toEqual(['touch']);
+  });
+});

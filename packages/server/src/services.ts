@@ -50,7 +50,7 @@ export interface ServiceOptions {
   /** Allow webhooks to private/loopback addresses (tests, on-premise receivers). */
   allowPrivateWebhooks?: boolean;
   /** Where background loops (timers, webhooks) report failures they retry; `serve` logs them. */
-  onBackgroundError?: (loop: 'timers' | 'webhooks', err: unknown) => void;
+  onBackgroundError?: (loop: 'timers' | 'webhooks' | 'bus', err: unknown) => void;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
@@ -59,7 +59,10 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const geo = options.geo === false ? null : options.geo ?? null;
   const metrics = new Metrics(options.defaultMetrics ?? false);
   const credentials = new Credentials(store, clock);
-  const bus = new InProcessBus();
+  const bus = new InProcessBus((topic, err) => {
+    metrics.backgroundErrors.inc({ loop: 'bus' });
+    options.onBackgroundError?.('bus', Object.assign(err instanceof Error ? err : new Error(String(err)), { topic }));
+  });
   const registry = new PlaybookRegistry(store, clock);
   const ingest = new IngestService(store, {
     ids, geo, clock,

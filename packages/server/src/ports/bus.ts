@@ -10,12 +10,16 @@ export interface Bus {
 export class InProcessBus implements Bus {
   private readonly handlers = new Map<string, Set<(payload: unknown) => void>>();
 
+  /** `onError` hears about a listener that threw (the others still get the message). */
+  constructor(private readonly onError?: (topic: string, err: unknown) => void) {}
+
   publish(topic: string, payload: unknown): void {
     for (const h of this.handlers.get(topic) ?? []) {
       try {
         h(payload);
-      } catch {
-        // one faulty listener must not stop delivery to the others
+      } catch (err) {
+        // one faulty listener must not stop delivery to the others, nor go unnoticed
+        this.onError?.(topic, err);
       }
     }
   }
