@@ -17,9 +17,12 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'invalid_credentials',
+  'identity_proof_required',
+  'invalid_identity_proof',
   // resources
   'not_found',
   'conflict',
+  'invalid_transition',
   // server
   'not_ready',
   'internal_error',

@@ -17,5 +17,12 @@ export const ID_PREFIXES = {
   delivery: 'whd',
   traitChange: 'trc',
   erasure: 'era',
+  conversation: 'cnv',
+  message: 'msg',
+  attachment: 'att',
+  slaPolicy: 'slp',
+  snippet: 'snp',
+  webhookSubscription: 'whs',
+  realtimeSession: 'rts',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

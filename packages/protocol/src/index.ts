@@ -1,3 +1,5 @@
+export * from './conversations.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './ids.js';
+export * from './realtime.js';

@@ -1,3 +1,5 @@
+import type { Presence } from '@omotenashi/protocol';
+import type { ConversationStoreOps } from './conversation-store.js';
 import type { Dialect } from '../storage/dialect.js';
 import type { CareState } from '../domain/playbooks/care-state.js';
 import type { Profile } from '../domain/profile/profile.js';
@@ -14,6 +16,8 @@ export interface ApiTokenRecord {
 export interface OperatorRecord {
   id: string; workspaceId: string; email: string; name: string; role: Role;
   passwordHash: string; createdAt: number; disabledAt: number | null;
+  /** Routing: teams the operator answers for, how many open conversations auto-assignment gives them, presence. */
+  teams?: string[]; capacity?: number; presence?: Presence;
 }
 export interface CustomerRecord {
   id: string; workspaceId: string; createdAt: number; updatedAt: number;
@@ -118,13 +122,13 @@ export interface StoreOps {
   insertErasure(e: ErasureRecord): Promise<void>;
 }
 
-export interface Store extends StoreOps, CareStoreOps {
+export interface Store extends StoreOps, CareStoreOps, ConversationStoreOps {
   readonly dialect: Dialect;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Runs `fn` in one transaction: all of its writes commit, or none do. */
-  transaction<T>(fn: (tx: StoreOps & CareStoreOps) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreOps & CareStoreOps & ConversationStoreOps) => Promise<T>): Promise<T>;
 }
 
 // ---- the care loop -------------------------------------------------------------------------

@@ -33,6 +33,11 @@ export interface Database {
     password_hash: string;
     created_at: number;
     disabled_at: number | null;
+    /** JSON array of team names. */
+    teams: string;
+    /** Most open conversations auto-assignment gives this operator. */
+    capacity: number;
+    presence: string;
   };
   customers: {
     id: string;
@@ -109,6 +114,31 @@ export interface Database {
     id: string; workspace_id: string; customer_id: string; decision_id: string; playbook_key: string; kind: string;
     content: string; created_at: number; response: string | null; responded_at: number | null;
   };
+  conversations: {
+    id: string; workspace_id: string; customer_id: string; channel: string; status: string; snoozed_until: number | null;
+    assignee_id: string | null; team: string | null; priority: string; labels: string; last_seq: number; last_message_at: number | null;
+    preview: string | null; waiting_since: number | null; first_response_at: number | null; resolved_at: number | null;
+    sla_policy_id: string | null; sla_state: string; sla_check_at: number | null; sla: string;
+    csat_score: number | null; csat_comment: string | null; csat_at: number | null;
+    customer_read_seq: number; operator_read_seq: number; activity_at: number; created_at: number; updated_at: number;
+  };
+  messages: {
+    id: string; workspace_id: string; conversation_id: string; customer_id: string; seq: number; kind: string;
+    author_type: string; author_id: string | null; author_name: string | null; body: string; attachments: string; channel: string;
+    sender_key: string; client_message_id: string | null; created_at: number;
+  };
+  conversation_counts: { workspace_id: string; key: string; n: number };
+  attachments: {
+    id: string; workspace_id: string; customer_id: string; conversation_id: string | null; message_id: string | null;
+    uploader_type: string; uploader_id: string; file_name: string; content_type: string; size: number; data: Buffer; created_at: number;
+  };
+  sla_policies: {
+    id: string; workspace_id: string; name: string; channel: string | null; priority: string | null; first_response_minutes: number;
+    next_response_minutes: number | null; resolution_minutes: number | null; business_hours: string | null; created_at: number;
+  };
+  snippets: { id: string; workspace_id: string; shortcut: string; title: string; body: string; created_at: number; updated_at: number };
+  webhook_subscriptions: { id: string; workspace_id: string; url: string; events: string; created_at: number };
+  assignment_cursors: { workspace_id: string; team: string; last_operator_id: string };
   webhook_outbox: {
     id: string; workspace_id: string; decision_id: string; url: string; body: string; status: string; attempts: number;
     next_attempt_at: number; last_error: string | null; created_at: number;

@@ -1,3 +1,4 @@
+import type { Presence } from '@omotenashi/protocol';
 import type { Kysely } from 'kysely';
 import type { ApiTokenRecord, OperatorRecord, Role, StoreOps, WorkspaceRecord, WriteKeyRecord } from '../ports/store.js';
 import type { Database } from './schema.js';
@@ -24,6 +25,7 @@ const toToken = (r: TokenRow): ApiTokenRecord => ({
 const toOperator = (r: OpRow): OperatorRecord => ({
   id: r.id, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role as Role,
   passwordHash: r.password_hash, createdAt: r.created_at, disabledAt: r.disabled_at,
+  teams: JSON.parse(r.teams) as string[], capacity: r.capacity, presence: r.presence as Presence,
 });
 
 export function tenancyOps(db: Kysely<Database>): TenancyOps {
@@ -78,6 +80,7 @@ export function tenancyOps(db: Kysely<Database>): TenancyOps {
       await db.insertInto('operators').values({
         id: o.id, workspace_id: o.workspaceId, email: o.email, name: o.name, role: o.role,
         password_hash: o.passwordHash, created_at: o.createdAt, disabled_at: o.disabledAt,
+        teams: JSON.stringify(o.teams ?? []), capacity: o.capacity ?? 10, presence: o.presence ?? 'offline',
       }).execute();
     },
     async findOperatorsByEmail(email) {

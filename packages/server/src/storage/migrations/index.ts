@@ -4,6 +4,7 @@ import { initial } from './0001-initial.js';
 import { care } from './0002-care.js';
 import { simulation } from './0003-simulation.js';
 import { ingestSeq } from './0004-ingest-seq.js';
+import { conversations } from './0005-conversations.js';
 
 /** Numbered, append-only. Add the next number below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0002-care': care(dialect),
     '0003-simulation': simulation(dialect),
     '0004-ingest-seq': ingestSeq(dialect),
+    '0005-conversations': conversations(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

@@ -14,8 +14,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   invalid_credentials: 401,
+  identity_proof_required: 401,
+  invalid_identity_proof: 401,
   not_found: 404,
   conflict: 409,
+  invalid_transition: 409,
   not_ready: 503,
   internal_error: 500,
 };
