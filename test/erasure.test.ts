@@ -100,6 +100,7 @@ describe.each(await storeFactories())('erasure on $name', (factory) => {
         identities: ana.customer.identities.length,
         // No playbooks in this workspace: nothing was decided or caused for her.
         decisions: 0, timers: 0, care_items: 0, tasks: 0, onsite_messages: 0, webhook_outbox: 0,
+        conversations: 0, messages: 0, attachments: 0,
         trait_changes: ana.traitHistory.length,
         merges: ana.merges.length,
         customers: 2,

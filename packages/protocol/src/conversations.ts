@@ -67,7 +67,10 @@ export interface Author {
 export interface Message {
   id: string;
   conversationId: string;
-  /** Gap-free, starting at 1 within the conversation; notes take numbers too (visitors skip them). */
+  /**
+   * Gap-free, starting at 1, over the messages the customer sees. An internal note carries the
+   * seq of the message it follows (so several messages can share a seq, but only one text).
+   */
   seq: number;
   kind: MessageKind;
   author: Author;

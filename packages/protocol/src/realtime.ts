@@ -76,6 +76,11 @@ export interface Welcome {
   sessionId: string;
   /** True when the visitor's claimed identity was proven. */
   verified: boolean;
+  /**
+   * Bearer token for this visitor's HTTP calls (attachment upload and download), valid for 12
+   * hours. Send as `Authorization: Bearer …` to `/v1/attachments`.
+   */
+  sessionToken: string;
   conversations: VisitorConversation[];
   /** Someone is online to answer now (the widget shows "we reply by email within …" otherwise). */
   operatorsOnline: boolean;

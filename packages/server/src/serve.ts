@@ -9,7 +9,7 @@ import { buildApp } from './transport/http/build-app.js';
 export async function serve(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
   const services = await openServices(config, { defaultMetrics: true, onBackgroundError: (loop, err) => log.warn({ err, loop }, 'background loop failed; it will retry') });
-  const app = await buildApp(services, { logger: { level: config.logLevel } });
+  const app = await buildApp(services, { logger: { level: config.logLevel }, onRealtimeError: (err) => log.warn({ err }, 'realtime failure') });
   const dataDir = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : resolve('data');
   const demo = config.demo ? await ensureDemoWorkspace(services, join(dataDir, 'demo-credentials.json')) : null;
   const pruneTimer = setInterval(() => {
@@ -29,6 +29,7 @@ export async function serve(config: Config): Promise<void> {
     '',
     `  Tracking API   ${base}/v1/batch   (Segment-compatible)`,
     `  Admin API      ${base}/api/v1     (OpenAPI: ${base}/api/v1/openapi.json)`,
+    `  Realtime       ${base.replace(/^http/, 'ws')}/v1/realtime (visitors)  ${base.replace(/^http/, 'ws')}/api/v1/realtime (operators)`,
     `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
   ];
   if (demo) {

@@ -4,6 +4,13 @@ import { Playbooks } from './app/care/playbooks.js';
 import { TimerScheduler } from './app/care/timer-scheduler.js';
 import { WebhookDispatcher } from './app/care/webhook-dispatcher.js';
 import { Credentials } from './app/credentials.js';
+import { ConversationSettingsReader } from './app/conversations/conversation-settings.js';
+import { Conversations } from './app/conversations/conversations.js';
+import { OperatorPresence } from './app/conversations/presence.js';
+import { SlaMonitor } from './app/conversations/sla-monitor.js';
+import { SlaPolicies } from './app/conversations/sla-policies.js';
+import { VisitorSessions } from './app/conversations/visitor-sessions.js';
+import { ConversationWebhooks } from './app/conversations/webhook-events.js';
 import { InProcessBus, type Bus } from './ports/bus.js';
 import { Customers } from './app/customers.js';
 import { IngestService } from './app/ingest/ingest-service.js';
@@ -37,6 +44,13 @@ export interface Services {
   careQueue: CareQueue;
   scheduler: TimerScheduler;
   webhooks: WebhookDispatcher;
+  conversations: Conversations;
+  conversationSettings: ConversationSettingsReader;
+  conversationWebhooks: ConversationWebhooks;
+  slaPolicies: SlaPolicies;
+  slaMonitor: SlaMonitor;
+  visitorSessions: VisitorSessions;
+  presence: OperatorPresence;
   /** Starts the background loops (timers, webhook deliveries); `serve` calls it, tests may. */
   startBackground(): void;
   close(): Promise<void>;
@@ -50,7 +64,7 @@ export interface ServiceOptions {
   /** Allow webhooks to private/loopback addresses (tests, on-premise receivers). */
   allowPrivateWebhooks?: boolean;
   /** Where background loops (timers, webhooks) report failures they retry; `serve` logs them. */
-  onBackgroundError?: (loop: 'timers' | 'webhooks' | 'bus', err: unknown) => void;
+  onBackgroundError?: (loop: 'timers' | 'webhooks' | 'bus' | 'sla' | 'realtime', err: unknown) => void;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
@@ -77,15 +91,34 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       onTouch: (t) => bus.publish('touch', t),
     },
   });
-  const backgroundError = (loop: 'timers' | 'webhooks') => (err: unknown) => {
+  const backgroundError = (loop: 'timers' | 'webhooks' | 'sla' | 'realtime') => (err: unknown) => {
     metrics.backgroundErrors.inc({ loop });
     options.onBackgroundError?.(loop, err);
   };
   const scheduler = new TimerScheduler(store, ingest, clock, { onLateness: (ms) => metrics.timerLateness.observe(ms / 1000), onError: backgroundError('timers') });
   const webhooks = new WebhookDispatcher(store, clock, { allowPrivate: options.allowPrivateWebhooks ?? false, onError: backgroundError('webhooks') });
+  const conversationSettings = new ConversationSettingsReader(store, clock);
+  const conversationWebhooks = new ConversationWebhooks(store, ids, clock);
+  const slaPolicies = new SlaPolicies(store, clock);
+  const conversations = new Conversations({
+    store, ids, clock, bus, policies: slaPolicies, webhooks: conversationWebhooks, settings: conversationSettings,
+    // A low score puts a person on it: an item in the "needs you now" queue.
+    onLowCsat: async (tx, c, score, comment) => {
+      await tx.insertCareItems('care_items', [{
+        id: ids.next('careItem'), workspaceId: c.workspaceId, customerId: c.customerId, decisionId: null, playbookKey: null,
+        title: `Unhappy after a conversation (${score}/5)`, priority: 'high',
+        context: { reason: 'low_csat', conversationId: c.id, score, comment }, status: 'open', claimedBy: null, claimedAt: null,
+        resolvedAt: null, resolution: null, createdAt: clock.now(),
+      }]);
+    },
+  });
+  const slaMonitor = new SlaMonitor(store, conversations, clock, { onError: backgroundError('sla') });
+  const visitorSessions = new VisitorSessions({ store, credentials, settings: conversationSettings, ingest, ids, clock });
+  const presence = new OperatorPresence({ store, bus, settings: conversationSettings, conversations, onError: backgroundError('realtime') });
   let background = false;
   return {
     store, clock, ids, geo, metrics, credentials, ingest, bus, registry, scheduler, webhooks,
+    conversations, conversationSettings, conversationWebhooks, slaPolicies, slaMonitor, visitorSessions, presence,
     tenancy: new Tenancy(store, ids, clock, credentials),
     customers: new Customers(store, ids, clock),
     merges: new Merges(store, clock, geo),
@@ -95,11 +128,13 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       background = true;
       scheduler.start();
       webhooks.start();
+      slaMonitor.start();
     },
     async close() {
       if (background) {
         await scheduler.stop();
         await webhooks.stop();
+        await slaMonitor.stop();
       }
       await ingest.close();
       await store.close();

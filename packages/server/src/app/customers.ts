@@ -42,6 +42,11 @@ export class Customers {
     return c;
   }
 
+  /** The ids one person's data lives under (the customer and everyone merged into them). */
+  async family(workspaceId: string, rootId: string): Promise<string[]> {
+    return customerFamily(this.store, workspaceId, rootId);
+  }
+
   async view(workspaceId: string, id: string) {
     const c = await this.requireRoot(workspaceId, id);
     const family = await customerFamily(this.store, workspaceId, c.id);

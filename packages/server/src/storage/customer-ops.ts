@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { ConversationStatus } from '@omotenashi/protocol';
+import { countDeltas } from '../domain/conversations/counters.js';
 import type { EventRecord, MergeRecord, StoreOps, SuppressionRecord, TraitChangeRecord } from '../ports/store.js';
+import { addCounts } from './conversation-ops.js';
 import { toCustomer } from './ingest-ops.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
@@ -112,6 +115,26 @@ export function customerOps(db: Kysely<Database>, dialect: Dialect): CustomerOps
         const r = await db.deleteFrom(table).where(ws('workspace_id', workspaceId)).where('customer_id', 'in', ids).executeTakeFirst();
         counts[table] = Number(r.numDeletedRows);
       }
+      // Their conversations: attachments (found through the messages, and the unsent uploads),
+      // then messages, then the conversations, which come off the inbox counters.
+      const boundAttachments = await db.deleteFrom('attachments').where(ws('workspace_id', workspaceId))
+        .where('message_id', 'in', db.selectFrom('messages').select('id').where(ws('workspace_id', workspaceId)).where('customer_id', 'in', ids))
+        .executeTakeFirst();
+      const unsentAttachments = await db.deleteFrom('attachments').where(ws('workspace_id', workspaceId))
+        .where('message_id', 'is', null).where('customer_id', 'in', ids).executeTakeFirst();
+      counts['attachments'] = Number(boundAttachments.numDeletedRows) + Number(unsentAttachments.numDeletedRows);
+      const msgs = await db.deleteFrom('messages').where(ws('workspace_id', workspaceId)).where('customer_id', 'in', ids).executeTakeFirst();
+      counts['messages'] = Number(msgs.numDeletedRows);
+      const convs = await db.deleteFrom('conversations').where(ws('workspace_id', workspaceId)).where('customer_id', 'in', ids)
+        .returning(['status', 'assignee_id', 'team']).execute();
+      counts['conversations'] = convs.length;
+      const deltas: Record<string, number> = {};
+      for (const c of convs) {
+        for (const [key, n] of Object.entries(countDeltas({ status: c.status as ConversationStatus, assigneeId: c.assignee_id, team: c.team }, null))) {
+          deltas[key] = (deltas[key] ?? 0) + n;
+        }
+      }
+      await addCounts(db, workspaceId, deltas);
       const m = await db.deleteFrom('merges').where('workspace_id', '=', workspaceId)
         .where((eb) => eb.or([eb('winner_id', 'in', ids), eb('loser_id', 'in', ids)])).executeTakeFirst();
       counts['merges'] = Number(m.numDeletedRows);

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import type { ConversationStoreOps } from '../ports/conversation-store.js';
 import type { CareStoreOps, Store, StoreOps } from '../ports/store.js';
 import { careOps } from './care-ops.js';
 import { connect, migrateToLatest, type ConnectOptions, type Connection } from './connect.js';
+import { conversationOps } from './conversation-ops.js';
 import { customerOps } from './customer-ops.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { DatabaseTarget } from '../config/config.js';
@@ -10,8 +12,8 @@ import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { tenancyOps } from './tenancy-ops.js';
 
-function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps & CareStoreOps {
-  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db, dialect), ...careOps(db, dialect) };
+function opsFor(db: Kysely<Database>, dialect: Dialect): StoreOps & CareStoreOps & ConversationStoreOps {
+  return { ...tenancyOps(db), ...ingestOps(db, dialect), ...customerOps(db, dialect), ...careOps(db, dialect), ...conversationOps(db, dialect) };
 }
 
 /** The one Store implementation: Kysely over SQLite (better-sqlite3) or PostgreSQL (pg). */

@@ -85,4 +85,9 @@ export const RESPONSE_EVENTS = {
   dismissed: 'Omotenashi Touch Dismissed',
   accepted: 'Omotenashi Touch Accepted',
   typing: 'Omotenashi Typing',
+  /** The customer wrote in a conversation (sent by the realtime layer). */
+  conversation: 'Omotenashi Conversation Message',
 } as const;
+
+/** How long after the customer's last chat message they count as "in a conversation". */
+export const IN_CONVERSATION_MS = 30 * 60_000;

@@ -10,7 +10,7 @@ import type { Profile } from '../profile/profile.js';
 import type { CareState, PlaybookMemory } from './care-state.js';
 import { nextDateTrigger } from './date-trigger.js';
 import {
-  RESPONSE_EVENTS, type CareOutcome, type Decision, type EvalContext, type EvalPlaybook, type TimerFire, type TraceEntry,
+  IN_CONVERSATION_MS, RESPONSE_EVENTS, type CareOutcome, type Decision, type EvalContext, type EvalPlaybook, type TimerFire, type TraceEntry,
 } from './eval-types.js';
 import { eventHasPage, eventPagePath, eventPageUrl } from './event-page.js';
 
@@ -150,6 +150,11 @@ function handleResponse(input: EvalInput, e: NormalizedEvent, out: CareOutcome):
   const key = typeof e.properties['playbook'] === 'string' ? e.properties['playbook'] : null;
   if (e.event === RESPONSE_EVENTS.typing) {
     input.care.typingUntil = input.now + input.settings.typingHoldMs;
+    return 'typing';
+  }
+  if (e.event === RESPONSE_EVENTS.conversation) {
+    // While someone is talking with us, other touches wait (etiquette: in_conversation).
+    input.care.inConversationUntil = input.now + IN_CONVERSATION_MS;
     return 'typing';
   }
   if (e.event !== RESPONSE_EVENTS.dismissed && e.event !== RESPONSE_EVENTS.accepted) return false;

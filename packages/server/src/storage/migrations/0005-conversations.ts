@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../dialect.js';
 
 /**
@@ -66,11 +66,14 @@ export function conversations(dialect: Dialect): Migration {
         .addColumn('sender_key', 'text', (c) => c.notNull())
         .addColumn('client_message_id', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
-        // Gap-free and unique: two writers can never give out the same number.
-        .addUniqueConstraint('messages_seq', ['conversation_id', 'seq'])
         // A retried send finds its original instead of storing a second copy.
         .addUniqueConstraint('messages_client_id', ['workspace_id', 'sender_key', 'client_message_id'])
         .execute();
+      // Gap-free and unique among what the customer sees: two writers can never give out the same
+      // number. An internal note carries the seq of the message it follows, so the customer's
+      // sequence shows no gap where a note is.
+      await db.schema.createIndex('messages_seq').on('messages').columns(['conversation_id', 'seq']).unique().where(sql<boolean>`kind = 'text'`).execute();
+      await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'seq', 'created_at']).execute();
       await db.schema.createIndex('messages_customer_thread').on('messages').columns(['customer_id', 'created_at', 'id']).execute();
 
       await db.schema

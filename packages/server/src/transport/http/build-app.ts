@@ -5,13 +5,24 @@ import type { Services } from '../../services.js';
 import { errorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
 import { careRoutes } from './routes/care.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { customerRoutes } from './routes/customers.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { simulateRoutes } from './routes/simulate.js';
 import { ErrorSchema } from './schemas.js';
+import { attachRealtime, type RealtimeServer } from '../realtime/realtime-server.js';
 
 export interface AppOptions {
   logger?: boolean | { level: string };
+  /** Where realtime failures not tied to one frame are reported (serve logs them). */
+  onRealtimeError?: (err: unknown) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** WebSockets (visitors at /v1/realtime, operators at /api/v1/realtime), on the same port. */
+    realtime: RealtimeServer;
+  }
 }
 
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
@@ -70,6 +81,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   customerRoutes(app, services);
   careRoutes(app, services);
   simulateRoutes(app, services);
+  conversationRoutes(app, services);
+  const realtime = attachRealtime(app, services, { onError: options.onRealtimeError ?? (() => undefined) });
+  app.decorate('realtime', realtime);
+  // Sockets first: an upgraded connection would otherwise hold the HTTP server's close open.
+  app.addHook('preClose', async () => realtime.close());
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

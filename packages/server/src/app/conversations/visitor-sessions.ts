@@ -1,0 +1,164 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { VisitorHello } from '@omotenashi/protocol';
+import { verifyIdentityToken, verifyUserHash } from '../../domain/conversations/identity-proof.js';
+import { validateEvent } from '../../domain/events/validate-event.js';
+import { OmotenashiError } from '../../errors.js';
+import type { IdGenerator } from '../../platform/ids.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Store } from '../../ports/store.js';
+import type { Credentials } from '../credentials.js';
+import { customerFamily } from '../customer-family.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import type { ConversationSettingsReader } from './conversation-settings.js';
+
+/** Who is on the other end of a visitor connection, as far as the server can prove. */
+export interface VisitorSession {
+  workspaceId: string;
+  /** The customer the connection acts as (the root of any merges). */
+  customerId: string;
+  /** That customer and everyone merged into them: the conversations the visitor may see. */
+  family: string[];
+  anonymousId: string;
+  /** Set only when proven with a userHash or identity token. */
+  userId: string | null;
+  verified: boolean;
+}
+
+const SESSION_TTL_MS = 12 * 3_600_000;
+
+/**
+ * Opens visitor sessions: checks the write key and any identity proof, and finds (or creates,
+ * through the ingestion pipeline, so identity resolution stays in one place) the customer.
+ * Without a proof a visitor is only their anonymousId: they cannot claim a userId, and where the
+ * workspace requires verification, an anonymousId that belongs to an identified customer is
+ * refused rather than trusted.
+ */
+export class VisitorSessions {
+  private readonly linkSecrets = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly deps: { store: Store; credentials: Credentials; settings: ConversationSettingsReader; ingest: IngestService; ids: IdGenerator; clock: Clock },
+  ) {}
+
+  async open(hello: VisitorHello): Promise<VisitorSession> {
+    const workspaceId = await this.deps.credentials.workspaceForWriteKey(hello.writeKey);
+    const settings = await this.deps.settings.get(workspaceId);
+    const userId = this.provenUserId(hello, settings.identitySecret);
+    const anonymousId = hello.anonymousId;
+
+    let customerId = userId ? null : await this.deps.store.findCustomerIdByIdentity(workspaceId, { kind: 'anon', value: anonymousId });
+    if (customerId === null) {
+      // Identify through ingestion: it links anonymousId and a proven userId like any tracked identify.
+      await this.ingestIdentify(workspaceId, anonymousId, userId);
+      customerId = await this.deps.store.findCustomerIdByIdentity(workspaceId, userId ? { kind: 'user', value: userId } : { kind: 'anon', value: anonymousId });
+      if (customerId === null) throw new Error('the visitor\'s customer was not found after identifying them');
+    }
+    let customer = await this.deps.store.getCustomer(workspaceId, customerId);
+    for (let i = 0; customer?.mergedInto && i < 32; i++) customer = await this.deps.store.getCustomer(workspaceId, customer.mergedInto);
+    if (!customer) throw new Error(`customer ${customerId} vanished while opening a visitor session`);
+    if (!userId && customer.userId !== null && settings.requireIdentityVerification) {
+      throw new OmotenashiError('identity_proof_required', 'this browser belongs to a signed-in customer: send userId with its userHash or an identityToken');
+    }
+    const family = await customerFamily(this.deps.store, workspaceId, customer.id);
+    return { workspaceId, customerId: customer.id, family, anonymousId, userId, verified: userId !== null };
+  }
+
+  /** The userId the hello proves, or null when it claims none. A claim without a valid proof is refused. */
+  private provenUserId(hello: VisitorHello, secret: string | null): string | null {
+    const claimed = hello.userId ?? null;
+    if (claimed === null && !hello.identityToken) return null;
+    if (!hello.userHash && !hello.identityToken) {
+      throw new OmotenashiError('identity_proof_required', 'userId needs a proof: userHash (HMAC-SHA256 of the userId with the workspace identity secret) or identityToken');
+    }
+    if (secret === null) {
+      throw new OmotenashiError('invalid_identity_proof', 'this workspace has no identity secret yet: create one (POST /api/v1/settings/identity-secret) and sign userIds with it');
+    }
+    if (hello.identityToken) {
+      const r = verifyIdentityToken(secret, hello.identityToken, this.deps.clock.now());
+      if (!r.ok) throw new OmotenashiError('invalid_identity_proof', `identityToken refused: ${r.reason.replace(/_/g, ' ')}`);
+      if (claimed !== null && claimed !== r.userId) throw new OmotenashiError('invalid_identity_proof', 'identityToken is for another userId');
+      return r.userId;
+    }
+    if (claimed === null || !verifyUserHash(secret, claimed, hello.userHash ?? '')) {
+      throw new OmotenashiError('invalid_identity_proof', 'userHash does not match userId');
+    }
+    return claimed;
+  }
+
+  private async ingestIdentify(workspaceId: string, anonymousId: string, userId: string | null): Promise<void> {
+    const now = this.deps.clock.now();
+    const r = validateEvent(
+      { type: 'identify', anonymousId, ...(userId ? { userId } : {}), context: { library: { name: 'omotenashi-realtime', version: '1' } } },
+      { path: 'hello', impliedType: 'identify', receivedAt: now, sentAt: null, newMessageId: () => this.deps.ids.next('event') },
+    );
+    if (!r.ok) throw new OmotenashiError('validation_failed', r.issues[0]?.message ?? 'invalid identity', { issues: r.issues });
+    await this.deps.ingest.submit(workspaceId, [r.event]);
+  }
+
+  /** Tells the care loop the customer is talking to us (etiquette holds other touches meanwhile). */
+  async noteConversationActivity(s: VisitorSession, conversationId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const r = validateEvent(
+      { type: 'track', event: 'Omotenashi Conversation Message', anonymousId: s.anonymousId, ...(s.userId ? { userId: s.userId } : {}), properties: { conversationId } },
+      { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => this.deps.ids.next('event') },
+    );
+    if (r.ok) await this.deps.ingest.submit(s.workspaceId, [r.event]);
+  }
+
+  // ---- session tokens for the visitor's HTTP calls (attachments) ----------------------------
+
+  async issueToken(s: VisitorSession): Promise<string> {
+    const exp = this.deps.clock.now() + SESSION_TTL_MS;
+    const body = `${s.workspaceId}.${s.customerId}.${exp}`;
+    return `vst.${body}.${this.sign(await this.linkSecret(s.workspaceId), body)}`;
+  }
+
+  /** The workspace and customer a visitor token names, if it is genuine and unexpired. */
+  async verifyToken(token: string): Promise<{ workspaceId: string; customerId: string; family: string[] }> {
+    const parts = token.split('.');
+    const bad = () => new OmotenashiError('unauthorized', 'the visitor token is invalid or expired; reconnect to get a new one');
+    if (parts.length !== 5 || parts[0] !== 'vst') throw bad();
+    const [, workspaceId, customerId, expRaw, sig] = parts as [string, string, string, string, string];
+    if (!/^[\w-]{1,80}$/.test(workspaceId)) throw bad();
+    const expected = this.sign(await this.linkSecret(workspaceId), `${workspaceId}.${customerId}.${expRaw}`);
+    const a = Buffer.from(sig);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b) || Number(expRaw) <= this.deps.clock.now()) throw bad();
+    return { workspaceId, customerId, family: await customerFamily(this.deps.store, workspaceId, customerId) };
+  }
+
+  /** A signed link token (satisfaction survey links): `<payload>.<signature>`. */
+  async signLink(workspaceId: string, payload: string): Promise<string> {
+    return `${payload}.${this.sign(await this.linkSecret(workspaceId), payload)}`;
+  }
+
+  async verifyLink(workspaceId: string, token: string): Promise<string | null> {
+    const dot = token.lastIndexOf('.');
+    if (dot < 1) return null;
+    const payload = token.slice(0, dot);
+    const expected = Buffer.from(this.sign(await this.linkSecret(workspaceId), payload));
+    const got = Buffer.from(token.slice(dot + 1));
+    return got.length === expected.length && timingSafeEqual(got, expected) ? payload : null;
+  }
+
+  private sign(secret: string, body: string): string {
+    return createHmac('sha256', secret).update(body).digest('base64url');
+  }
+
+  /** A per-workspace server secret (kept in settings, so every process and restart agrees). */
+  private linkSecret(workspaceId: string): Promise<string> {
+    let p = this.linkSecrets.get(workspaceId);
+    if (!p) {
+      p = (async () => {
+        const doc = await this.deps.store.getWorkspaceSettings(workspaceId);
+        if (typeof doc['linkSecret'] === 'string') return doc['linkSecret'];
+        const secret = randomBytes(32).toString('base64url');
+        await this.deps.store.setWorkspaceSettings(workspaceId, { ...doc, linkSecret: secret });
+        return secret;
+      })();
+      this.linkSecrets.set(workspaceId, p);
+      p.catch(() => this.linkSecrets.delete(workspaceId));
+    }
+    return p;
+  }
+}

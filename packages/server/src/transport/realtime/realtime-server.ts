@@ -1,0 +1,156 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { TOPICS, type ConversationChange, type PresenceSignal, type ReadSignal, type SlaSignal, type TypingSignal } from '../../app/conversations/events.js';
+import { conversationView, messageView, visitorConversationView } from '../../app/conversations/views.js';
+import type { OnsiteTouch } from '../../app/care/care-effects.js';
+import { validateEvent } from '../../domain/events/validate-event.js';
+import type { Services } from '../../services.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { HELLO_DEADLINE_MS, IDLE_TIMEOUT_MS, MAX_FRAME_BYTES } from './frames.js';
+import { OperatorConnection } from './operator-connection.js';
+import type { RealtimeContext } from './realtime-context.js';
+import { VisitorConnection } from './visitor-connection.js';
+
+export const VISITOR_PATH = '/v1/realtime';
+export const OPERATOR_PATH = '/api/v1/realtime';
+
+export interface RealtimeServer {
+  registry: ConnectionRegistry;
+  close(): Promise<void>;
+}
+
+/**
+ * WebSockets on the HTTP server's port: visitors at /v1/realtime, operators at
+ * /api/v1/realtime. Everything that happens reaches sockets through the Bus, so a distributed
+ * Bus later fans out across processes without touching connections.
+ */
+export function attachRealtime(app: FastifyInstance, services: Services, opts: { onError?: (err: unknown) => void } = {}): RealtimeServer {
+  const registry = new ConnectionRegistry();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  const onError = (err: unknown) => {
+    services.metrics.backgroundErrors.inc({ loop: 'realtime' });
+    opts.onError?.(err);
+  };
+  const ctx: RealtimeContext = {
+    clock: services.clock, ids: services.ids, registry, sessions: services.visitorSessions, conversations: services.conversations,
+    credentials: services.credentials, presence: services.presence, onError,
+    typing: (signal) => services.bus.publish(TOPICS.typing, signal),
+    replyTarget: async (workspaceId) => (await services.slaPolicies.choose(workspaceId, 'webchat', 'normal')).policy.firstResponseMinutes,
+    respondToTouch: async (session, touchId, playbook, response) => {
+      const now = services.clock.now();
+      const r = validateEvent({
+        type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed',
+        anonymousId: session.anonymousId, ...(session.userId ? { userId: session.userId } : {}),
+        properties: { touchId, ...(playbook ? { playbook } : {}) },
+      }, { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => services.ids.next('event') });
+      if (r.ok) await services.ingest.submit(session.workspaceId, [r.event]);
+    },
+  };
+
+  const unsubscribe = [
+    services.bus.subscribe(TOPICS.conversation, (p) => routeChange(p as ConversationChange)),
+    services.bus.subscribe(TOPICS.typing, (p) => {
+      const t = p as TypingSignal;
+      if (t.author === 'customer') {
+        for (const o of registry.operatorsOf(t.workspaceId)) o.send({ type: 'typing', conversationId: t.conversationId, typing: t.typing, author: 'customer' });
+      } else {
+        for (const v of registry.visitorsOf(t.workspaceId, t.customerId)) if (v.knows(t.conversationId)) v.send({ type: 'typing', conversationId: t.conversationId, typing: t.typing, name: t.name });
+        for (const o of registry.operatorsOf(t.workspaceId)) {
+          if (o.operatorId !== t.operatorId) o.send({ type: 'typing', conversationId: t.conversationId, typing: t.typing, author: 'operator', ...(t.operatorId ? { operatorId: t.operatorId } : {}) });
+        }
+      }
+    }),
+    services.bus.subscribe(TOPICS.read, (p) => {
+      const r = p as ReadSignal;
+      if (r.by === 'customer') for (const o of registry.operatorsOf(r.workspaceId)) o.send({ type: 'read', conversationId: r.conversationId, seq: r.seq, by: 'customer' });
+      else for (const v of registry.visitorsOf(r.workspaceId, r.customerId)) if (v.knows(r.conversationId)) v.send({ type: 'read', conversationId: r.conversationId, seq: r.seq });
+    }),
+    services.bus.subscribe(TOPICS.presence, (p) => {
+      const s = p as PresenceSignal;
+      for (const o of registry.operatorsOf(s.workspaceId)) o.send({ type: 'presence', operatorId: s.operatorId, presence: s.presence });
+    }),
+    services.bus.subscribe(TOPICS.sla, (p) => {
+      const s = p as SlaSignal;
+      const type = s.kind === 'warning' ? 'sla.warning' : 'sla.breached';
+      for (const o of registry.operatorsOf(s.workspaceId)) o.send({ type, conversation: conversationView(s.conversation), target: s.target });
+    }),
+    services.bus.subscribe('touch', (p) => {
+      const t = p as OnsiteTouch;
+      for (const v of registry.visitorsOf(t.workspaceId, t.customerId)) {
+        v.rememberTouch(t.message.id, t.message.playbookKey);
+        v.send({ type: 'invitation', touchId: t.message.id, kind: t.message.kind, playbook: t.message.playbookKey, content: t.message.content });
+      }
+    }),
+  ];
+
+  // Counts change with almost every event: pushed at most every 250 ms per workspace.
+  const countsDue = new Map<string, NodeJS.Timeout>();
+  function pushCounts(workspaceId: string): void {
+    if (countsDue.has(workspaceId)) return;
+    countsDue.set(workspaceId, setTimeout(() => {
+      countsDue.delete(workspaceId);
+      for (const o of registry.operatorsOf(workspaceId)) {
+        services.conversations.counts(workspaceId, 'open', o.operatorId).then((counts) => o.send({ type: 'counts', counts }), onError);
+      }
+    }, 250));
+  }
+
+  function routeChange(ch: ConversationChange): void {
+    const c = ch.conversation;
+    const view = conversationView(c);
+    for (const o of registry.operatorsOf(ch.workspaceId)) {
+      if (ch.kind === 'created') o.send({ type: 'conversation.created', conversation: view });
+      else if (ch.kind === 'updated') o.send({ type: 'conversation.updated', conversation: view, changes: ch.changes });
+      else o.send({ type: 'message.created', conversation: view, message: messageView(ch.message, 'operator') });
+    }
+    for (const v of registry.visitorsOf(ch.workspaceId, c.customerId)) {
+      if (ch.kind === 'message') {
+        v.adopt(c.id);
+        v.deliver(ch.message);
+      } else {
+        v.adopt(c.id);
+        v.send({ type: 'conversation', conversation: visitorConversationView(c) });
+      }
+    }
+    if (ch.kind !== 'message') pushCounts(ch.workspaceId);
+  }
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== VISITOR_PATH && path !== OPERATOR_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const conn = path === VISITOR_PATH ? new VisitorConnection(ws, ctx) : new OperatorConnection(ws, ctx);
+      registry.track(conn);
+      ws.on('error', () => ws.terminate());
+    });
+  };
+  app.server.on('upgrade', onUpgrade);
+
+  // One sweep for every connection (no timer per socket): hello deadlines and silent peers.
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const c of registry.all) {
+      const helloMissing = 'deliver' in c ? c.session === null : c.workspaceId === null;
+      if (helloMissing && now - c.openedAt > HELLO_DEADLINE_MS) c.socket.close(4002, 'no hello');
+      else if (!helloMissing && now - c.lastFrameAt > IDLE_TIMEOUT_MS) c.socket.terminate();
+    }
+  }, 5_000);
+  sweep.unref();
+
+  return {
+    registry,
+    async close() {
+      clearInterval(sweep);
+      for (const t of countsDue.values()) clearTimeout(t);
+      for (const u of unsubscribe) u();
+      app.server.off('upgrade', onUpgrade);
+      for (const c of registry.all) c.socket.close(1001, 'server restarting: reconnect and resume');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

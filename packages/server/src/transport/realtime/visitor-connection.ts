@@ -1,0 +1,212 @@
+import { CLOSE_CODES, CONVERSATION_LIMITS, type VisitorHello, type VisitorServerFrame } from '@omotenashi/protocol';
+import type { WebSocket } from 'ws';
+import { validateMessageText } from '../../domain/conversations/message-text.js';
+import { OmotenashiError } from '../../errors.js';
+import type { MessageRecord } from '../../ports/conversation-store.js';
+import type { VisitorSession } from '../../app/conversations/visitor-sessions.js';
+import { messageView, visitorConversationView } from '../../app/conversations/views.js';
+import { FrameBudget, isId, isSeq, parseFrame, sendFrame } from './frames.js';
+import type { RealtimeContext } from './realtime-context.js';
+
+const AUTH_CODES = new Set(['missing_write_key', 'invalid_write_key', 'identity_proof_required', 'invalid_identity_proof', 'unauthorized']);
+const RETRYABLE = new Set(['internal_error', 'not_ready']);
+
+/**
+ * One visitor socket. Delivery is exactly-once and in order per conversation: `delivered`
+ * holds the highest seq sent, a message is sent only if it is the next one, and a gap (a
+ * message published before an earlier one reached us) is filled from storage in order.
+ */
+export class VisitorConnection {
+  session: VisitorSession | null = null;
+  readonly openedAt: number;
+  lastFrameAt: number;
+  private readonly delivered = new Map<string, number>();
+  private readonly catchingUp = new Map<string, boolean>();
+  private touches: Map<string, string> | null = null;
+  private readonly budget = new FrameBudget();
+  private helloing = false;
+
+  constructor(readonly socket: WebSocket, private readonly ctx: RealtimeContext) {
+    // Transport deadlines and rate limits run on wall time, whatever clock the app uses.
+    this.openedAt = this.lastFrameAt = Date.now();
+    socket.on('message', (data) => this.onFrame(data));
+    socket.on('close', () => ctx.registry.removeVisitor(this));
+  }
+
+  send(frame: VisitorServerFrame): void {
+    sendFrame(this.socket, frame);
+  }
+
+  private fail(err: unknown, ref?: string): void {
+    const code = err instanceof OmotenashiError ? err.code : 'internal_error';
+    const message = err instanceof OmotenashiError ? err.message : 'something went wrong on our side; retry';
+    if (!(err instanceof OmotenashiError)) this.ctx.onError(err);
+    this.send({ type: 'error', code, message, ...(ref ? { ref } : {}) });
+  }
+
+  private onFrame(data: unknown): void {
+    const now = Date.now();
+    this.lastFrameAt = now;
+    const frame = parseFrame(data);
+    if (!frame) {
+      this.send({ type: 'error', code: 'invalid_json', message: 'frames are JSON objects with a string "type"' });
+      this.socket.close(CLOSE_CODES.protocolError, 'not the protocol');
+      return;
+    }
+    if (!this.session) {
+      if (frame.type !== 'hello' || this.helloing) {
+        this.send({ type: 'error', code: 'unauthorized', message: 'the first frame must be hello' });
+        this.socket.close(CLOSE_CODES.protocolError, 'hello first');
+        return;
+      }
+      this.helloing = true;
+      this.hello(frame as unknown as VisitorHello).catch((err: unknown) => {
+        this.fail(err, 'hello');
+        const code = err instanceof OmotenashiError && AUTH_CODES.has(err.code) ? CLOSE_CODES.unauthorized : err instanceof OmotenashiError && !RETRYABLE.has(err.code) ? CLOSE_CODES.protocolError : 1011;
+        this.socket.close(code, 'hello refused');
+      });
+      return;
+    }
+    if (!this.budget.take(now)) {
+      this.send({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second; this frame was dropped', ref: frame.type });
+      return;
+    }
+    this.dispatch(frame).catch((err: unknown) => this.fail(err, typeof frame['clientMessageId'] === 'string' ? frame['clientMessageId'] : frame.type));
+  }
+
+  private async hello(h: VisitorHello): Promise<void> {
+    const problems: string[] = [];
+    if (!isId(h.anonymousId) || h.anonymousId.length > 256) problems.push('anonymousId must be a non-empty string of at most 256 characters');
+    if (h.userId !== undefined && (typeof h.userId !== 'string' || h.userId.length === 0 || h.userId.length > 256)) problems.push('userId must be a non-empty string of at most 256 characters');
+    if (h.lastSeen !== undefined && (typeof h.lastSeen !== 'object' || h.lastSeen === null || Object.values(h.lastSeen).some((v) => !isSeq(v)))) problems.push('lastSeen must map conversation ids to seq numbers');
+    if (problems.length) throw new OmotenashiError('validation_failed', `hello: ${problems.join('; ')}`);
+    const session = await this.ctx.sessions.open(h);
+    const [convs, token, online] = await Promise.all([
+      this.ctx.conversations.ofCustomers(session.workspaceId, session.family, 20),
+      this.ctx.sessions.issueToken(session),
+      this.ctx.replyTarget(session.workspaceId),
+    ]);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.session = session;
+    for (const c of convs) this.delivered.set(c.id, Math.min(c.lastSeq, h.lastSeen?.[c.id] ?? 0));
+    // Registered before replaying, so nothing published meanwhile is missed (deliver() orders it).
+    this.ctx.registry.addVisitor(this);
+    this.send({
+      type: 'welcome', v: 1, sessionId: this.ctx.ids.next('realtimeSession'), verified: session.verified, sessionToken: token,
+      conversations: convs.map(visitorConversationView), operatorsOnline: this.ctx.registry.operatorsOnline(session.workspaceId) > 0,
+      replyWithinMinutes: online, serverTime: this.ctx.clock.now(),
+    });
+    for (const c of convs) if (c.lastSeq > (this.delivered.get(c.id) ?? 0)) void this.catchUp(c.id);
+  }
+
+  /** A message published on the Bus for this visitor's customer. */
+  deliver(m: MessageRecord): void {
+    if (m.kind !== 'text') return;
+    const have = this.delivered.get(m.conversationId) ?? 0;
+    if (m.seq <= have) return;
+    if (m.seq === have + 1 && !this.catchingUp.has(m.conversationId)) {
+      this.delivered.set(m.conversationId, m.seq);
+      this.send({ type: 'message', message: messageView(m, 'visitor') });
+      return;
+    }
+    void this.catchUp(m.conversationId);
+  }
+
+  /** Sends, in order, everything after what was delivered; runs again if more arrived meanwhile. */
+  private async catchUp(conversationId: string): Promise<void> {
+    if (this.catchingUp.has(conversationId)) {
+      this.catchingUp.set(conversationId, true);
+      return;
+    }
+    this.catchingUp.set(conversationId, false);
+    try {
+      for (;;) {
+        const after = this.delivered.get(conversationId) ?? 0;
+        const rows = await this.ctx.conversations.messages(this.session!.workspaceId, conversationId, { afterSeq: after, limit: 200, includeNotes: false });
+        for (const m of rows) {
+          if (m.seq !== (this.delivered.get(conversationId) ?? 0) + 1) continue;
+          this.delivered.set(conversationId, m.seq);
+          this.send({ type: 'message', message: messageView(m, 'visitor') });
+        }
+        const again = this.catchingUp.get(conversationId) === true;
+        this.catchingUp.set(conversationId, false);
+        if (rows.length < 200 && !again) break;
+      }
+    } catch (err) {
+      this.ctx.onError(err);
+    } finally {
+      this.catchingUp.delete(conversationId);
+    }
+  }
+
+  /** Knows the conversation (so typing and reads for it are allowed without a query). */
+  knows(conversationId: string): boolean {
+    return this.delivered.has(conversationId);
+  }
+
+  adopt(conversationId: string): void {
+    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, 0);
+  }
+
+  rememberTouch(touchId: string, playbook: string): void {
+    this.touches ??= new Map();
+    if (this.touches.size >= 50) this.touches.delete(this.touches.keys().next().value!);
+    this.touches.set(touchId, playbook);
+  }
+
+  private async dispatch(f: Record<string, unknown> & { type: string }): Promise<void> {
+    const s = this.session!;
+    switch (f.type) {
+      case 'message': {
+        const ref = isId(f['clientMessageId']) ? f['clientMessageId'] : undefined;
+        if (!ref) throw new OmotenashiError('validation_failed', `clientMessageId must be a string of 1–${CONVERSATION_LIMITS.clientMessageIdLength} characters`);
+        const attachmentIds = f['attachmentIds'] ?? [];
+        if (!Array.isArray(attachmentIds) || attachmentIds.length > CONVERSATION_LIMITS.attachmentsPerMessage || !attachmentIds.every(isId)) {
+          throw new OmotenashiError('validation_failed', `attachmentIds must be at most ${CONVERSATION_LIMITS.attachmentsPerMessage} attachment ids`);
+        }
+        const issues = validateMessageText(f['text'], 'text', { allowEmpty: attachmentIds.length > 0 });
+        if (issues.length) throw new OmotenashiError('validation_failed', issues[0]!.message, { issues });
+        if (f['conversationId'] !== undefined && !isId(f['conversationId'])) throw new OmotenashiError('validation_failed', 'conversationId must be a conversation id');
+        const r = await this.ctx.conversations.send({
+          workspaceId: s.workspaceId, sender: { type: 'customer', customerId: s.customerId, name: null },
+          conversationId: (f['conversationId'] as string | undefined) ?? null, channel: 'webchat', kind: 'text',
+          text: f['text'] as string, attachmentIds: attachmentIds as string[], clientMessageId: ref, customerScope: s.family,
+        });
+        this.adopt(r.conversation.id);
+        this.deliver(r.message);
+        this.send({ type: 'ack', clientMessageId: ref, message: messageView(r.message, 'visitor'), duplicate: r.duplicate });
+        if (!r.duplicate) this.ctx.sessions.noteConversationActivity(s, r.conversation.id).catch((err: unknown) => this.ctx.onError(err));
+        return;
+      }
+      case 'typing': {
+        if (!isId(f['conversationId']) || !this.knows(f['conversationId'])) throw new OmotenashiError('not_found', 'typing: unknown conversationId');
+        this.ctx.typing({ workspaceId: s.workspaceId, customerId: s.customerId, conversationId: f['conversationId'], typing: f['typing'] === true, author: 'customer', operatorId: null, name: null });
+        return;
+      }
+      case 'read': {
+        if (!isId(f['conversationId']) || !isSeq(f['seq'])) throw new OmotenashiError('validation_failed', 'read needs conversationId and seq');
+        await this.ctx.conversations.markRead(s.workspaceId, f['conversationId'], 'customer', f['seq'], s.family);
+        return;
+      }
+      case 'invitation.response': {
+        const response = f['response'];
+        if (!isId(f['touchId']) || (response !== 'accepted' && response !== 'dismissed')) throw new OmotenashiError('validation_failed', 'invitation.response needs touchId and response accepted|dismissed');
+        await this.ctx.respondToTouch(s, f['touchId'], this.touches?.get(f['touchId']) ?? null, response);
+        return;
+      }
+      case 'csat': {
+        const score = f['score'];
+        const comment = f['comment'] ?? null;
+        if (!isId(f['conversationId']) || typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) throw new OmotenashiError('validation_failed', 'csat needs conversationId and a score from 1 to 5');
+        if (comment !== null && (typeof comment !== 'string' || comment.length > CONVERSATION_LIMITS.csatCommentChars)) throw new OmotenashiError('validation_failed', `csat comment must be text of at most ${CONVERSATION_LIMITS.csatCommentChars} characters`);
+        await this.ctx.conversations.rate(s.workspaceId, f['conversationId'], score, comment as string | null, s.family);
+        return;
+      }
+      case 'ping':
+        this.send({ type: 'pong', ...(typeof f['id'] === 'string' ? { id: f['id'].slice(0, 100) } : {}), serverTime: this.ctx.clock.now() });
+        return;
+      default:
+        throw new OmotenashiError('validation_failed', `unknown frame type ${JSON.stringify(f.type.slice(0, 40))}`);
+    }
+  }
+}
