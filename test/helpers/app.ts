@@ -25,8 +25,8 @@ export interface TestApp {
   ws: { id: string; writeKey: string; apiToken: string };
   /** POST to the tracking API with the workspace's write key (HTTP Basic). */
   track(path: string, body: unknown, opts?: Partial<InjectOptions> & { writeKey?: string }): Promise<LightMyRequestResponse>;
-  /** GET/POST/DELETE the admin API with the workspace's token. */
-  api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string): Promise<LightMyRequestResponse>;
+  /** Call the admin API with the workspace's token. */
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, token?: string): Promise<LightMyRequestResponse>;
   /** How many rows a table holds (to prove nothing was stored). */
   count(table: string): Promise<number>;
   close(): Promise<void>;

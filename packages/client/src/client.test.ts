@@ -299,17 +299,35 @@ describe('OmotenashiClient', () => {
     expect(errors).toEqual([]);
 
     const q = client.send('hi', { clientMessageId: 'slow' });
-    net.last().push({ type: 'error', code: 'rate_limited', message: 'slow down', ref: 'slow' });
-    expect(errors.map((e) => e.code)).toEqual(['rate_limited']);
-    vi.advanceTimersByTime(250); // retried after a backoff
+    net.last().push({ type: 'error', code: 'internal_error', message: 'retry', ref: 'slow' });
+    expect(errors.map((e) => e.code)).toEqual(['internal_error']);
+    vi.advanceTimersByTime(250); // retried after a backoff (0.5 × 500 ms)
     expect(net.last().sentOf('message').map((f) => f.clientMessageId)).toEqual(['too-long', 'slow', 'slow']);
+    // the server names a rate-limited frame by its type, not by clientMessageId
+    net.last().push({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second', ref: 'message' });
+    vi.advanceTimersByTime(500); // the next backoff step
+    expect(net.last().sentOf('message').map((f) => f.clientMessageId)).toEqual(['too-long', 'slow', 'slow', 'slow']);
     net.last().push({ type: 'ack', clientMessageId: 'slow', message: msg(1, 'cnv_9'), duplicate: false });
     await expect(q).resolves.toMatchObject({ seq: 1 });
+    net.last().push({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second', ref: 'typing' });
+    vi.advanceTimersByTime(10_000);
+    expect(net.last().sentOf('message')).toHaveLength(4); // nothing pending: nothing resent
 
     net.last().hangUp(1006);
     vi.advanceTimersByTime(250);
     net.last().welcome([]);
     expect(net.last().sentOf('message')).toEqual([]); // the refused one is not resent
+  });
+
+  it('refuses up front a send that cannot fit in a frame, so it never blocks the outbox', async () => {
+    const { client, net } = setup();
+    client.connect();
+    net.last().welcome([]);
+    await expect(client.send('€'.repeat(22_000))).rejects.toMatchObject({ code: 'payload_too_large' }); // 66 KB of UTF-8
+    await expect(client.send('🙂'.repeat(17_000))).rejects.toMatchObject({ code: 'payload_too_large' }); // 68 KB
+    expect(net.last().sentOf('message')).toEqual([]);
+    void client.send('€'.repeat(20_000)); // 60 KB: fits
+    expect(net.last().sentOf('message')).toHaveLength(1);
   });
 
   it('backs off exponentially with full jitter, capped, and resets after a welcome', () => {

@@ -110,8 +110,10 @@ const PING_MS = 25_000;
 const IDLE_MS = 60_000;
 const GAP_MS = 2_000;
 const LATER_MAX = 50;
+/** The server closes the connection on a bigger frame, so such a send could never get through. */
+const MAX_FRAME_BYTES = 64 * 1024;
 /** Error codes that reject a send: retrying the same message cannot succeed. */
-const FINAL = new Set(['validation_failed', 'forbidden', 'not_found', 'invalid_transition', 'payload_too_large', 'invalid_body']);
+const FINAL = new Set(['validation_failed', 'forbidden', 'not_found', 'invalid_transition']);
 const noop = (): void => {};
 
 export class OmotenashiClient {
@@ -228,6 +230,11 @@ export class OmotenashiClient {
     // An id restored from storage is already queued: only wait for its ack.
     if (!this.outbox.some((m) => m.clientMessageId === id)) {
       const m: Outgoing = { clientMessageId: id, conversationId: opts.conversationId, text, attachmentIds: opts.attachmentIds };
+      if (utf8Bytes(JSON.stringify({ type: 'message', ...m })) > MAX_FRAME_BYTES) {
+        this.waiters.delete(id);
+        rej(new OmotenashiError('payload_too_large', 'the message is larger than a frame may be (64 KB)', id));
+        return p;
+      }
       this.outbox.push(m);
       this.save();
       if (this.st === 'open') this.raw({ type: 'message', ...m });
@@ -405,16 +412,16 @@ export class OmotenashiClient {
       case 'error': {
         const ref = f.ref;
         const err = new OmotenashiError(f.code, f.message, ref);
-        if (ref !== undefined && this.outbox.some((m) => m.clientMessageId === ref)) {
-          if (FINAL.has(f.code)) {
-            this.outbox = this.outbox.filter((m) => m.clientMessageId !== ref);
-            this.save();
-            const w = this.waiters.get(ref);
-            this.waiters.delete(ref);
-            if (w) return w.rej(err);
-          } else {
-            this.resendLater();
-          }
+        const pending = ref !== undefined && this.outbox.some((m) => m.clientMessageId === ref);
+        if (pending && FINAL.has(f.code)) {
+          this.outbox = this.outbox.filter((m) => m.clientMessageId !== ref);
+          this.save();
+          const w = this.waiters.get(ref);
+          this.waiters.delete(ref);
+          if (w) return w.rej(err);
+        } else if (pending || (f.code === 'rate_limited' && ref === 'message')) {
+          // A dropped or failed send: the server names a rate-limited frame by its type only.
+          this.resendLater();
         }
         this.emit('error', err);
         break;
@@ -549,6 +556,20 @@ export class OmotenashiClient {
       // full or unavailable: keep going in memory
     }
   }
+}
+
+function utf8Bytes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function shut(ws: WebSocketLike, code?: number): void {

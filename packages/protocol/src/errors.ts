@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'invalid_transition',
+  'rate_limited',
   // server
   'not_ready',
   'internal_error',

@@ -4,6 +4,7 @@ import { Playbooks } from './app/care/playbooks.js';
 import { TimerScheduler } from './app/care/timer-scheduler.js';
 import { WebhookDispatcher } from './app/care/webhook-dispatcher.js';
 import { Credentials } from './app/credentials.js';
+import { Attachments } from './app/conversations/attachments.js';
 import { ConversationSettingsReader } from './app/conversations/conversation-settings.js';
 import { Conversations } from './app/conversations/conversations.js';
 import { OperatorPresence } from './app/conversations/presence.js';
@@ -45,6 +46,7 @@ export interface Services {
   scheduler: TimerScheduler;
   webhooks: WebhookDispatcher;
   conversations: Conversations;
+  attachments: Attachments;
   conversationSettings: ConversationSettingsReader;
   conversationWebhooks: ConversationWebhooks;
   slaPolicies: SlaPolicies;
@@ -112,13 +114,14 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       }]);
     },
   });
+  const attachments = new Attachments({ store, ids, clock });
   const slaMonitor = new SlaMonitor(store, conversations, clock, { onError: backgroundError('sla') });
   const visitorSessions = new VisitorSessions({ store, credentials, settings: conversationSettings, ingest, ids, clock });
   const presence = new OperatorPresence({ store, bus, settings: conversationSettings, conversations, onError: backgroundError('realtime') });
   let background = false;
   return {
     store, clock, ids, geo, metrics, credentials, ingest, bus, registry, scheduler, webhooks,
-    conversations, conversationSettings, conversationWebhooks, slaPolicies, slaMonitor, visitorSessions, presence,
+    conversations, attachments, conversationSettings, conversationWebhooks, slaPolicies, slaMonitor, visitorSessions, presence,
     tenancy: new Tenancy(store, ids, clock, credentials),
     customers: new Customers(store, ids, clock),
     merges: new Merges(store, clock, geo),

@@ -10,11 +10,14 @@ import type { IdGenerator } from '../../platform/ids.js';
 import type { Bus } from '../../ports/bus.js';
 import type { Clock } from '../../ports/clock.js';
 import type {
-  ConversationCursor, ConversationFilter, ConversationRecord, ConversationStoreOps, MessageRecord, SlaTargetName,
+  ConversationCursor, ConversationFilter, ConversationRecord, ConversationStoreOps, MessageRecord, SlaPolicyRecord, SlaTargetName,
+  WebhookSubscriptionRecord,
 } from '../../ports/conversation-store.js';
 import type { CareStoreOps, Store, StoreOps } from '../../ports/store.js';
-import type { ConversationSettingsReader } from './conversation-settings.js';
+import type { ConversationSettings, ConversationSettingsReader } from './conversation-settings.js';
+import { choosePolicy } from './sla-policies.js';
 import { TOPICS, type ReadSignal } from './events.js';
+import { BUILT_IN_CHANNELS } from '../../channels/built-in.js';
 import { MessageWriter } from './message-writer.js';
 import { Outcome } from './outcome.js';
 import type { SlaPolicies } from './sla-policies.js';
@@ -44,14 +47,24 @@ export interface SendInput {
 }
 export interface SendResult { message: MessageRecord; conversation: ConversationRecord; duplicate: boolean; created: boolean }
 
+/**
+ * What a change needs to know about its workspace, read BEFORE the transaction: on SQLite a
+ * transaction holds the only connection, so a read outside it from inside would wait forever.
+ */
+export interface WorkspaceContext {
+  subs: WebhookSubscriptionRecord[];
+  settings: ConversationSettings & { identitySecret: string | null };
+  policies: SlaPolicyRecord[];
+}
+
 export interface ListQuery extends ConversationFilter { cursor?: string | null; limit: number }
 export interface ConversationPageResult { rows: ConversationRecord[]; nextCursor: string | null; counts: ConversationCounts }
 
 
 export interface ConversationsDeps {
   store: Store; ids: IdGenerator; clock: Clock; bus: Bus; policies: SlaPolicies; webhooks: ConversationWebhooks; settings: ConversationSettingsReader;
-  /** Told about every stored customer message (the care loop learns the customer is in a conversation). */
-  onCustomerMessage?: (workspaceId: string, conversation: ConversationRecord, message: MessageRecord) => void;
+  /** Told when a channel fails to send an operator's message out. */
+  onDeliveryError?: (err: unknown) => void;
   /** Told about a low satisfaction score, inside the transaction that stores it. */
   onLowCsat?: (tx: Tx, conversation: ConversationRecord, score: number, comment: string | null) => Promise<void>;
 }
@@ -76,7 +89,15 @@ export class Conversations {
   private readonly writer: MessageWriter;
 
   constructor(private readonly deps: ConversationsDeps) {
-    this.writer = new MessageWriter(deps.store, (tx, input, outcome) => this.sendIn(tx, input, outcome), (o) => this.publish(o));
+    this.writer = new MessageWriter(deps.store, (ws) => this.context(ws), (tx, input, ctx, outcome) => this.sendIn(tx, input, ctx, outcome), (o) => this.publish(o));
+  }
+
+  /** Reads (cached) what changes in a workspace need, outside any transaction. */
+  async context(workspaceId: string): Promise<WorkspaceContext> {
+    const [subs, settings, policies] = await Promise.all([
+      this.deps.webhooks.subscriptions(workspaceId), this.deps.settings.get(workspaceId), this.deps.policies.list(workspaceId),
+    ]);
+    return { subs, settings, policies };
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -158,7 +179,7 @@ export class Conversations {
   }
 
   async changeStatus(workspaceId: string, id: string, to: ConversationStatus, opts: { snoozedUntil?: number | null } = {}): Promise<ConversationRecord> {
-    return this.change(workspaceId, id, async (tx, c, now) => {
+    return this.change(workspaceId, id, async (tx, c, now, ctx) => {
       const r = transition(c, to, { now, snoozedUntil: opts.snoozedUntil ?? null });
       if (!r.ok) throw new OmotenashiError('invalid_transition', r.reason);
       if (!r.changed) return null;
@@ -169,8 +190,9 @@ export class Conversations {
         waitingSince: r.status === 'resolved' ? null : c.waitingSince,
         ...(r.status === 'resolved' ? { csatScore: null, csatComment: null, csatAt: null } : {}),
       };
-      next = await this.withSla(tx, next, slaEvent ? [slaEvent] : [], now, new Outcome());
-      return { next, changes: ['status'] };
+      const out = new Outcome();
+      next = await this.withSla(tx, ctx, next, slaEvent ? [slaEvent] : [], now, out);
+      return { next, changes: ['status'], outcome: out };
     });
   }
 
@@ -240,7 +262,7 @@ export class Conversations {
 
   /** Wakes snoozed conversations and raises SLA alerts that are due (called by the SLA monitor). */
   async checkDue(workspaceId: string, id: string): Promise<void> {
-    await this.change(workspaceId, id, async (tx, c, now) => {
+    await this.change(workspaceId, id, async (tx, c, now, ctx) => {
       const out = new Outcome();
       let next = { ...c };
       const changes: string[] = [];
@@ -248,7 +270,7 @@ export class Conversations {
         next = { ...next, status: 'open', snoozedUntil: null };
         changes.push('status');
       }
-      next = await this.withSla(tx, next, changes.length ? ['reopened'] : [], now, out);
+      next = await this.withSla(tx, ctx, next, changes.length ? ['reopened'] : [], now, out);
       if (next.slaState !== c.slaState) changes.push('sla');
       if (!changes.length && next.slaCheckAt === c.slaCheckAt && JSON.stringify(next.sla) === JSON.stringify(c.sla)) return null;
       return { next, changes, outcome: out };
@@ -259,16 +281,17 @@ export class Conversations {
 
   private async change(
     workspaceId: string, id: string,
-    fn: (tx: Tx, c: ConversationRecord, now: number) => Promise<{ next: ConversationRecord; changes: string[]; outcome?: Outcome; webhook?: { event: 'csat.received'; data: unknown } } | null>,
+    fn: (tx: Tx, c: ConversationRecord, now: number, ctx: WorkspaceContext) => Promise<{ next: ConversationRecord; changes: string[]; outcome?: Outcome; webhook?: { event: 'csat.received'; data: unknown } } | null>,
     opts: { customerScope?: string[] | undefined } = {},
   ): Promise<ConversationRecord> {
-    const subs = await this.deps.webhooks.subscriptions(workspaceId);
+    const ctx = await this.context(workspaceId);
+    const subs = ctx.subs;
     const outcome = new Outcome();
     const result = await this.deps.store.transaction(async (tx) => {
       const c = await tx.lockConversation(workspaceId, id);
       if (!c || (opts.customerScope && !opts.customerScope.includes(c.customerId))) throw notFound('conversation', id);
       const now = this.deps.clock.now();
-      const r = await fn(tx, c, now);
+      const r = await fn(tx, c, now, ctx);
       if (!r) return c;
       const next = { ...r.next, updatedAt: now };
       await this.save(tx, c, next);
@@ -297,12 +320,15 @@ export class Conversations {
   }
 
   /** Applies SLA events, records alerts due now, and sets when the monitor must look next. */
-  async withSla(tx: Tx, c: ConversationRecord, events: SlaEvent[], now: number, out: Outcome): Promise<ConversationRecord> {
-    const policy = c.slaPolicyId ? (await this.deps.policies.list(c.workspaceId)).find((p) => p.id === c.slaPolicyId) ?? null : null;
-    const chosen = policy ?? (await this.deps.policies.choose(c.workspaceId, c.channel, c.priority)).policy;
-    let track = c.sla;
-    for (const e of events) track = planSla(track, e, chosen, now);
+  async withSla(tx: Tx, ctx: WorkspaceContext, c: ConversationRecord, events: SlaEvent[], now: number, out: Outcome): Promise<ConversationRecord> {
+    const policy = (c.slaPolicyId ? ctx.policies.find((p) => p.id === c.slaPolicyId) : undefined) ?? choosePolicy(ctx.policies, c.channel, c.priority).policy;
+    // What is already due is alerted first: a reply that comes after the deadline still
+    // counts (and reports) the breach it ends.
+    const before = checkSla(c.sla, now);
+    let track = before.track;
+    for (const e of events) track = planSla(track, e, policy, now);
     const check = checkSla(track, now);
+    check.alerts.unshift(...before.alerts);
     // Attainment counters by UTC day: a target that stopped running without a breach was met.
     const day = new Date(now).toISOString().slice(0, 10);
     const deltas: Record<string, number> = {};
@@ -338,7 +364,7 @@ export class Conversations {
    * One send inside the writer's transaction. Everything that can refuse the send is checked
    * before the first write, so a refused send leaves nothing behind in the shared transaction.
    */
-  private async sendIn(tx: Tx, input: SendInput, outcome: Outcome): Promise<SendResult> {
+  private async sendIn(tx: Tx, input: SendInput, ctx: WorkspaceContext, outcome: Outcome): Promise<SendResult> {
     const { workspaceId, sender } = input;
     const now = this.deps.clock.now();
     const senderKey = sender.type === 'customer' ? `customer:${sender.customerId}` : sender.type === 'operator' ? (sender.operatorId ? `operator:${sender.operatorId}` : `token:${sender.tokenId}`) : 'system';
@@ -377,15 +403,20 @@ export class Conversations {
       attachments.push({ id: a.id, fileName: a.fileName, contentType: a.contentType as MessageRecord['attachments'][number]['contentType'], size: a.size });
     }
 
+    const channel = BUILT_IN_CHANNELS[conversation?.channel ?? input.channel];
+    if (attachments.length > 0 && !channel.capabilities.attachments) {
+      throw validationError([{ path: 'attachmentIds', code: 'invalid_value', message: `the ${channel.name} channel cannot carry attachments` }]);
+    }
+
     // ---- writes from here on ----
-    const subs = await this.deps.webhooks.subscriptions(workspaceId);
+    const subs = ctx.subs;
     let created = false;
     const before = conversation;
     let c: ConversationRecord;
     if (!conversation) {
       if (sender.type !== 'customer') throw new Error('unreachable: only customers start conversations here');
-      const settings = await this.deps.settings.get(workspaceId);
-      const chosen = await this.deps.policies.choose(workspaceId, input.channel, 'normal');
+      const settings = ctx.settings;
+      const chosen = choosePolicy(ctx.policies, input.channel, 'normal');
       c = {
         id: this.deps.ids.next('conversation'), workspaceId, customerId: sender.customerId, channel: input.channel, status: 'open',
         snoozedUntil: null, assigneeId: null, team: settings.defaultTeam, priority: 'normal', labels: [], lastSeq: 0,
@@ -415,15 +446,17 @@ export class Conversations {
       c.preview = preview(input.text) || (attachments[0]?.fileName ?? null);
       if (sender.type === 'customer') {
         const r = onCustomerMessage(c);
-        if (r.reopened) {
-          changes.push('status');
+        const wasResolved = c.status === 'resolved';
+        if (r.reopened) changes.push('status');
+        if (wasResolved) {
+          // Reopening a resolved conversation starts its clocks afresh; waking a pending or
+          // snoozed one is just the customer writing again.
           slaEvents.push('reopened');
           c.resolvedAt = null;
           c.csatScore = null; c.csatComment = null; c.csatAt = null;
-        }
+        } else if (!created) slaEvents.push('customer_message');
         c.status = r.status;
         c.snoozedUntil = r.snoozedUntil;
-        if (!created && !r.reopened) slaEvents.push('customer_message');
         c.waitingSince ??= now;
         c.customerReadSeq = seq;
       } else if (sender.type === 'operator') {
@@ -433,7 +466,7 @@ export class Conversations {
         slaEvents.push('operator_reply');
       }
     }
-    c = await this.withSla(tx, c, slaEvents, now, outcome);
+    c = await this.withSla(tx, ctx, c, slaEvents, now, outcome);
     await tx.insertMessage(message);
     if (attachments.length) await tx.bindAttachments(workspaceId, attachments.map((a) => a.id), c.id, message.id);
     await this.save(tx, before, c);
@@ -457,8 +490,8 @@ export class Conversations {
   publish(outcome: Outcome): void {
     for (const ch of outcome.changes) {
       this.deps.bus.publish(TOPICS.conversation, ch);
-      if (ch.kind === 'message' && ch.message.authorType === 'customer' && ch.message.kind === 'text') {
-        this.deps.onCustomerMessage?.(ch.workspaceId, ch.conversation, ch.message);
+      if (ch.kind === 'message' && ch.message.authorType === 'operator' && ch.message.kind === 'text') {
+        BUILT_IN_CHANNELS[ch.conversation.channel].deliver(ch.conversation, ch.message).catch((err: unknown) => this.deps.onDeliveryError?.(err));
       }
     }
     for (const s of outcome.sla) this.deps.bus.publish(TOPICS.sla, s);

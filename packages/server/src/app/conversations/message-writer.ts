@@ -1,6 +1,6 @@
 import { OmotenashiError } from '../../errors.js';
 import type { Store } from '../../ports/store.js';
-import type { SendInput, SendResult, Tx } from './conversations.js';
+import type { SendInput, SendResult, Tx, WorkspaceContext } from './conversations.js';
 import { Outcome } from './outcome.js';
 
 interface Job { input: SendInput; resolve: (r: SendResult) => void; reject: (e: unknown) => void }
@@ -21,7 +21,9 @@ export class MessageWriter {
 
   constructor(
     private readonly store: Store,
-    private readonly sendIn: (tx: Tx, input: SendInput, outcome: Outcome) => Promise<SendResult>,
+    /** Reads each workspace's context before the transaction (see WorkspaceContext). */
+    private readonly prepare: (workspaceId: string) => Promise<WorkspaceContext>,
+    private readonly sendIn: (tx: Tx, input: SendInput, ctx: WorkspaceContext, outcome: Outcome) => Promise<SendResult>,
     private readonly publish: (outcome: Outcome) => void,
   ) {}
 
@@ -39,12 +41,14 @@ export class MessageWriter {
         const batch = this.queue.splice(0, MAX_BATCH);
         const settled: { job: Job; result?: SendResult; error?: unknown; outcome: Outcome }[] = [];
         try {
+          const contexts = new Map<string, WorkspaceContext>();
+          for (const ws of new Set(batch.map((j) => j.input.workspaceId))) contexts.set(ws, await this.prepare(ws));
           await this.store.transaction(async (tx) => {
             settled.length = 0;
             for (const job of batch) {
               const outcome = new Outcome();
               try {
-                settled.push({ job, result: await this.sendIn(tx, job.input, outcome), outcome });
+                settled.push({ job, result: await this.sendIn(tx, job.input, contexts.get(job.input.workspaceId)!, outcome), outcome });
               } catch (err) {
                 // Checks run before a send's first write: a refusal leaves the batch clean.
                 if (!(err instanceof OmotenashiError)) throw err;

@@ -17,7 +17,6 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 export const WEEK_DAYS = ['0', '1', '2', '3', '4', '5', '6'] as const;
-type WeekDay = (typeof WEEK_DAYS)[number];
 
 /** More intervals than this in one day is a data error, not a shop's opening hours. */
 export const MAX_INTERVALS_PER_DAY = 24;

@@ -4,8 +4,11 @@ import { OmotenashiError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { errorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { careRoutes } from './routes/care.js';
+import { conversationAdminRoutes } from './routes/conversation-admin.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { csatRoutes } from './routes/csat.js';
 import { customerRoutes } from './routes/customers.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { simulateRoutes } from './routes/simulate.js';
@@ -82,6 +85,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   careRoutes(app, services);
   simulateRoutes(app, services);
   conversationRoutes(app, services);
+  conversationAdminRoutes(app, services);
+  attachmentRoutes(app, services);
+  csatRoutes(app, services);
   const realtime = attachRealtime(app, services, { onError: options.onRealtimeError ?? (() => undefined) });
   app.decorate('realtime', realtime);
   // Sockets first: an upgraded connection would otherwise hold the HTTP server's close open.

@@ -19,6 +19,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   invalid_transition: 409,
+  rate_limited: 429,
   not_ready: 503,
   internal_error: 500,
 };

@@ -68,7 +68,8 @@ export class VisitorConnection {
       return;
     }
     if (!this.budget.take(now)) {
-      this.send({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second; this frame was dropped', ref: frame.type });
+      const ref = typeof frame['clientMessageId'] === 'string' ? frame['clientMessageId'] : frame.type;
+      this.send({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second; this frame was dropped', ref });
       return;
     }
     this.dispatch(frame).catch((err: unknown) => this.fail(err, typeof frame['clientMessageId'] === 'string' ? frame['clientMessageId'] : frame.type));
