@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../packages/server/src/ports/clock.js';
 import type { Store } from '../../packages/server/src/ports/store.js';
-import { createServices, type Services } from '../../packages/server/src/services.js';
+import { createServices, type ServiceOptions, type Services } from '../../packages/server/src/services.js';
 import { buildApp } from '../../packages/server/src/transport/http/build-app.js';
 import type { StoreFactory } from './stores.js';
 
@@ -32,10 +32,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(factory: StoreFactory, opts: { clock?: TestClock } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  clock?: TestClock;
+  /** Passed through to createServices (e.g. `allowPrivateWebhooks`); the clock and geo are the test's. */
+  services?: Omit<ServiceOptions, 'clock' | 'geo'>;
+}
+
+export async function startTestApp(factory: StoreFactory, opts: TestAppOptions = {}): Promise<TestApp> {
   const store = await factory.create();
   const clock = opts.clock ?? new TestClock();
-  const services = createServices(store, { clock, geo: false });
+  const services = createServices(store, { ...opts.services, clock, geo: false });
   const app = await buildApp(services);
   const created = await services.tenancy.createWorkspace('Test shop');
   const ws = { id: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken };

@@ -12,6 +12,7 @@ import { SlaMonitor } from './app/conversations/sla-monitor.js';
 import { SlaPolicies } from './app/conversations/sla-policies.js';
 import { VisitorSessions } from './app/conversations/visitor-sessions.js';
 import { ConversationWebhooks } from './app/conversations/webhook-events.js';
+import { forwardConversationSignals } from './app/conversations/care-signals.js';
 import { InProcessBus, type Bus } from './ports/bus.js';
 import { Customers } from './app/customers.js';
 import { IngestService } from './app/ingest/ingest-service.js';
@@ -118,6 +119,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const slaMonitor = new SlaMonitor(store, conversations, clock, { onError: backgroundError('sla') });
   const visitorSessions = new VisitorSessions({ store, credentials, settings: conversationSettings, ingest, ids, clock });
   const presence = new OperatorPresence({ store, bus, settings: conversationSettings, conversations, onError: backgroundError('realtime') });
+  const stopSignals = forwardConversationSignals({ bus, store, ingest, ids, clock, onError: backgroundError('sla') });
   let background = false;
   return {
     store, clock, ids, geo, metrics, credentials, ingest, bus, registry, scheduler, webhooks,
@@ -134,6 +136,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       slaMonitor.start();
     },
     async close() {
+      stopSignals();
       if (background) {
         await scheduler.stop();
         await webhooks.stop();

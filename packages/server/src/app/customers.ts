@@ -1,3 +1,5 @@
+import { conversationView, messageView } from './conversations/views.js';
+import type { MessageRecord } from '../ports/conversation-store.js';
 import { OmotenashiError, notFound, validationError } from '../errors.js';
 import { normalizeEmail, normalizePhone } from '../domain/identity/identifiers.js';
 import { describeProfile } from '../domain/profile/describe-profile.js';
@@ -90,7 +92,23 @@ export class Customers {
       traitHistory: (await this.store.listTraitChanges(workspaceId, family)).map((t) => ({ trait: t.trait, value: JSON.parse(t.value) as unknown, at: iso(t.at), eventId: t.eventId })),
       merges: (await this.store.listMerges(workspaceId, family)).map(presentMerge),
       decisions: (await this.store.listDecisions(workspaceId, family, 100_000)).map(presentDecision),
+      conversations: (await this.store.conversationsOfCustomers(workspaceId, family, 100_000)).map(conversationView),
+      messages: (await this.allMessages(workspaceId, family)).map((m) => messageView(m, 'operator')),
     };
+  }
+
+  /** Every message of the person, oldest first (notes included: they are data about them too). */
+  private async allMessages(workspaceId: string, family: string[]): Promise<MessageRecord[]> {
+    const out: MessageRecord[] = [];
+    let before: { createdAt: number; id: string } | null = null;
+    for (;;) {
+      const page = await this.store.customerThread(workspaceId, family, { before, limit: 1000, includeNotes: true });
+      out.push(...page);
+      if (page.length < 1000) break;
+      const last = page[page.length - 1]!;
+      before = { createdAt: last.createdAt, id: last.id };
+    }
+    return out.reverse();
   }
 
   /**

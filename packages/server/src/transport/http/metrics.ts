@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics, one registry per app instance (tests build many apps). */
 export class Metrics {
@@ -29,6 +29,18 @@ export class Metrics {
   readonly backgroundErrors = new Counter({
     name: 'omotenashi_background_errors_total', help: 'Failures of background loops (retried), by loop', labelNames: ['loop'] as const, registers: [this.registry],
   });
+
+  /** Set by the realtime server: live sockets by kind, read at scrape time. */
+  connectionCounts: () => { visitor: number; operator: number } = () => ({ visitor: 0, operator: 0 });
+  readonly realtimeConnections = new Gauge({
+    name: 'omotenashi_realtime_connections', help: 'Open WebSocket connections, by kind', labelNames: ['kind'] as const, registers: [this.registry],
+    collect: () => {
+      const c = this.connectionCounts();
+      this.realtimeConnections.set({ kind: 'visitor' }, c.visitor);
+      this.realtimeConnections.set({ kind: 'operator' }, c.operator);
+    },
+  });
+  readonly messagesStored = new Counter({ name: 'omotenashi_messages_total', help: 'Conversation messages stored, by author type', labelNames: ['author'] as const, registers: [this.registry] });
 
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });

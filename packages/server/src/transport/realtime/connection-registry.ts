@@ -63,9 +63,10 @@ export class ConnectionRegistry {
     return n;
   }
 
-  get visitorCount(): number {
-    let n = 0;
-    for (const c of this.all) if ('deliver' in c) n++;
-    return n;
+  /** Live sockets by kind (for the metrics scrape; walks the set, so not for hot paths). */
+  counts(): { visitor: number; operator: number } {
+    let visitor = 0;
+    for (const c of this.all) if ('deliver' in c) visitor++;
+    return { visitor, operator: this.all.size - visitor };
   }
 }

@@ -28,6 +28,7 @@ export interface RealtimeServer {
  */
 export function attachRealtime(app: FastifyInstance, services: Services, opts: { onError?: (err: unknown) => void } = {}): RealtimeServer {
   const registry = new ConnectionRegistry();
+  services.metrics.connectionCounts = () => registry.counts();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   const onError = (err: unknown) => {
     services.metrics.backgroundErrors.inc({ loop: 'realtime' });
@@ -99,6 +100,7 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
 
   function routeChange(ch: ConversationChange): void {
     const c = ch.conversation;
+    if (ch.kind === 'message') services.metrics.messagesStored.inc({ author: ch.message.authorType });
     const view = conversationView(c);
     for (const o of registry.operatorsOf(ch.workspaceId)) {
       if (ch.kind === 'created') o.send({ type: 'conversation.created', conversation: view });

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { listen, until, visitor } from './helpers/realtime.js';
+import { storeFactories } from './helpers/stores.js';
+
+/** Conversations and the care loop: each tells the other what it needs to know. */
+describe.each(await storeFactories())('Conversations and the care loop on $name', (factory) => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('marks a chatting customer as in a conversation, so other touches wait', async () => {
+    t = await startTestApp(factory);
+    // The care loop runs only where playbooks are enabled.
+    const def = parse(readFileSync(new URL('../packages/server/starter-playbooks/stuck-at-payment.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect((await t.api('POST', '/api/v1/playbooks', def)).statusCode).toBe(201);
+    const url = await listen(t);
+    const v = await visitor(url.ws, { writeKey: t.ws.writeKey, anonymousId: 'anon-chat' });
+    try {
+      v.send({ type: 'message', clientMessageId: 'm1', text: 'Where is my parcel?' });
+      await v.next((f) => f.type === 'ack');
+      const id = (await t.api('GET', '/api/v1/customers/lookup?anonymousId=anon-chat')).json().id as string;
+      const until30 = await until(async () => (await t.store.getCustomer(t.ws.id, id))?.care.inConversationUntil);
+      expect(until30).toBe(t.clock.now() + 30 * 60_000);
+      // The chat shows on the customer's timeline as an event the playbooks can see.
+      const items = (await t.api('GET', `/api/v1/customers/${id}/timeline`)).json().items as { name?: string }[];
+      expect(items.some((i) => i.name === 'Omotenashi Conversation Message')).toBe(true);
+    } finally {
+      v.close();
+    }
+  });
+
+  it('reports a customer left waiting past the reply target as "Chat Wait Exceeded"', async () => {
+    t = await startTestApp(factory);
+    expect((await t.track('/v1/identify', { userId: 'u-wait', traits: { firstName: 'Mei' } })).statusCode).toBe(200);
+    const start = await t.api('POST', '/api/v1/conversations', { customer: { userId: 'u-wait' }, text: 'Hello? Anyone?' });
+    expect(start.statusCode).toBe(201);
+    const customerId = start.json().conversation.customerId as string;
+    t.clock.advance(24 * 3_600_000 + 1_000);
+    expect(await t.services.slaMonitor.tick()).toBe(1);
+    const seen = await until(async () => {
+      const items = (await t.api('GET', `/api/v1/customers/${customerId}/timeline`)).json().items as { name?: string; payload?: { properties?: Record<string, unknown> } }[];
+      return items.find((i) => i.name === 'Chat Wait Exceeded');
+    });
+    expect(seen.payload?.properties).toMatchObject({ conversationId: start.json().conversation.id, target: 'first_response' });
+    // Once: the monitor ticking again reports nothing new.
+    expect(await t.services.slaMonitor.tick()).toBe(0);
+  });
+});
