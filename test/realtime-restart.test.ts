@@ -54,7 +54,7 @@ describe('A server restart in the middle of a conversation', () => {
       expect(new Set(texts).size).toBe(5);
       expect(texts.indexOf('during the restart 1')).toBeLessThan(texts.indexOf('during the restart 2'));
       const stored = await server.app.inject({ method: 'GET', url: `/api/v1/conversations/${conv}/messages`, headers: { authorization: `Bearer ${ws.apiToken}` } });
-      expect((stored.json() as { messages: unknown[] }).messages).toHaveLength(5);
+      expect(stored.json<{ messages: unknown[] }>().messages).toHaveLength(5);
     } finally {
       client.close();
       await server.stop();

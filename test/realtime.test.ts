@@ -232,6 +232,29 @@ describe.each(await storeFactories())('Realtime conversations on $name', (factor
     expect(await v.next((f) => f.type === 'typing')).toMatchObject({ conversationId: conv, typing: true });
   });
 
+  it('serves a visitor their own history over HTTP with the session token, never notes, never others\' ', async () => {
+    const url = await start();
+    const ana = track(await visitor(url.ws, { writeKey: t.ws.writeKey, anonymousId: 'anon-hist' }));
+    const token = ana.frames[0]!['sessionToken'] as string;
+    ana.send({ type: 'message', clientMessageId: 'h-1', text: 'hello' });
+    const conv = (await ana.next((f) => f.type === 'ack'))['message'].conversationId as string;
+    await t.api('POST', `/api/v1/conversations/${conv}/notes`, { text: 'internal: frequent returner' });
+    await t.api('POST', `/api/v1/conversations/${conv}/messages`, { text: 'Welcome back!' });
+    const get = (path: string, bearer?: string) => t.app.inject({ method: 'GET', url: path, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    const list = await get('/v1/conversations', token);
+    expect(list.json().conversations).toEqual([expect.objectContaining({ id: conv, lastSeq: 2 })]);
+    const history = await get(`/v1/conversations/${conv}/messages`, token);
+    expect(history.statusCode).toBe(200);
+    expect(history.json().messages.map((m: { seq: number; text: string }) => [m.seq, m.text])).toEqual([[1, 'hello'], [2, 'Welcome back!']]);
+    expect(history.body).not.toContain('frequent returner');
+    expect((await get(`/v1/conversations/${conv}/messages?afterSeq=1`, token)).json().messages).toHaveLength(1);
+
+    const eve = track(await visitor(url.ws, { writeKey: t.ws.writeKey, anonymousId: 'anon-eve-hist' }));
+    expect((await get(`/v1/conversations/${conv}/messages`, eve.frames[0]!['sessionToken'] as string)).statusCode).toBe(404);
+    expect((await get(`/v1/conversations/${conv}/messages`)).statusCode).toBe(401);
+    expect((await get(`/v1/conversations/${conv}/messages`, `${token.slice(0, -2)}xx`)).statusCode).toBe(401);
+  });
+
   it('closes a connection that never says hello, and refuses garbage frames', async () => {
     const url = await start();
     const { RawSocket } = await import('./helpers/realtime.js');

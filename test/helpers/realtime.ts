@@ -14,7 +14,7 @@ export async function until<T>(fn: () => T | Promise<T>, ms = 5_000, what = 'con
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -27,7 +27,7 @@ export class RawSocket {
   readonly frames: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => this.frames.push(JSON.parse(String(d)) as Frame));
+    ws.on('message', (d: Buffer) => this.frames.push(JSON.parse(d.toString('utf8')) as Frame));
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 

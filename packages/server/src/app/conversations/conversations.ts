@@ -216,7 +216,7 @@ export class Conversations {
   }
 
   /** Assigns to an operator and/or team; `assigneeId: 'auto'` picks by round-robin. */
-  async assign(workspaceId: string, id: string, target: { assigneeId?: string | null | 'auto'; team?: string | null }): Promise<ConversationRecord> {
+  async assign(workspaceId: string, id: string, target: { /** An operator id, null to unassign, or 'auto'. */ assigneeId?: string | null; team?: string | null }): Promise<ConversationRecord> {
     return this.change(workspaceId, id, async (tx, c) => {
       const next = { ...c };
       if (target.team !== undefined) next.team = target.team;
@@ -312,7 +312,7 @@ export class Conversations {
   async save(tx: Tx, before: ConversationRecord | null, after: ConversationRecord): Promise<void> {
     if (before === null) await tx.insertConversation(after);
     else {
-      const { id: _id, workspaceId: _w, customerId: _c, createdAt: _t, ...patch } = after;
+      const { id: _id, workspaceId: _w, customerId: _c, createdAt: _t, ...patch } = after; // immutable fields stay out of the update
       await tx.updateConversation(after.workspaceId, after.id, patch);
     }
     const deltas = countDeltas(before, after);

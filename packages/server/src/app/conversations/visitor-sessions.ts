@@ -51,7 +51,8 @@ export class VisitorSessions {
       // Identify through ingestion: it links anonymousId and a proven userId like any tracked identify.
       await this.ingestIdentify(workspaceId, anonymousId, userId);
       customerId = await this.deps.store.findCustomerIdByIdentity(workspaceId, userId ? { kind: 'user', value: userId } : { kind: 'anon', value: anonymousId });
-      if (customerId === null) throw new Error('the visitor\'s customer was not found after identifying them');
+      // Ingestion drops events naming an erased person: such a visitor gets no profile back.
+      if (customerId === null) throw new OmotenashiError('forbidden', 'this visitor cannot be identified: their data was erased at their request');
     }
     let customer = await this.deps.store.getCustomer(workspaceId, customerId);
     for (let i = 0; customer?.mergedInto && i < 32; i++) customer = await this.deps.store.getCustomer(workspaceId, customer.mergedInto);

@@ -8,6 +8,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { careRoutes } from './routes/care.js';
 import { conversationAdminRoutes } from './routes/conversation-admin.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { visitorHistoryRoutes } from './routes/visitor-history.js';
 import { csatRoutes } from './routes/csat.js';
 import { customerRoutes } from './routes/customers.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -85,6 +86,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   careRoutes(app, services);
   simulateRoutes(app, services);
   conversationRoutes(app, services);
+  visitorHistoryRoutes(app, services);
   conversationAdminRoutes(app, services);
   attachmentRoutes(app, services);
   csatRoutes(app, services);

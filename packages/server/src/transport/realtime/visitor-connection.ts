@@ -170,8 +170,8 @@ export class VisitorConnection {
         if (f['conversationId'] !== undefined && !isId(f['conversationId'])) throw new OmotenashiError('validation_failed', 'conversationId must be a conversation id');
         const r = await this.ctx.conversations.send({
           workspaceId: s.workspaceId, sender: { type: 'customer', customerId: s.customerId, name: null },
-          conversationId: (f['conversationId'] as string | undefined) ?? null, channel: 'webchat', kind: 'text',
-          text: f['text'] as string, attachmentIds: attachmentIds as string[], clientMessageId: ref, customerScope: s.family,
+          conversationId: typeof f['conversationId'] === 'string' ? f['conversationId'] : null, channel: 'webchat', kind: 'text',
+          text: String(f['text']), attachmentIds, clientMessageId: ref, customerScope: s.family,
         });
         this.adopt(r.conversation.id);
         this.deliver(r.message);
@@ -200,7 +200,7 @@ export class VisitorConnection {
         const comment = f['comment'] ?? null;
         if (!isId(f['conversationId']) || typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) throw new OmotenashiError('validation_failed', 'csat needs conversationId and a score from 1 to 5');
         if (comment !== null && (typeof comment !== 'string' || comment.length > CONVERSATION_LIMITS.csatCommentChars)) throw new OmotenashiError('validation_failed', `csat comment must be text of at most ${CONVERSATION_LIMITS.csatCommentChars} characters`);
-        await this.ctx.conversations.rate(s.workspaceId, f['conversationId'], score, comment as string | null, s.family);
+        await this.ctx.conversations.rate(s.workspaceId, f['conversationId'], score, comment, s.family);
         return;
       }
       case 'ping':
