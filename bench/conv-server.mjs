@@ -6,19 +6,25 @@
 //
 // Env: BENCH_DATABASE_URL (sqlite:PATH), SQLITE_SYNCHRONOUS (default FULL, as in production),
 // BENCH_MAX_SECONDS (hard stop), BENCH_LOG_LEVEL (default silent),
+// BENCH_TRACE_SQL=1 (diagnostics): wall time of every better-sqlite3 statement by SQL shape, in
+// the `stats` answer (sqlTrace), as bench/server.mjs does for ingestion.
 // BENCH_CONV_SETUP=workspace: create a workspace, one operator ("Bench operator", team support)
 // and an agent API token bound to that operator; their secrets are in the ready message.
 // (Without it the file must already hold the workspace: bench/inbox.mjs seeds it.)
 //
 // IPC (payload-free requests, answered with a message of the same type):
 //   ready   { port, pid, synchronous, writeKey?, apiToken?, workspaceId?, operatorId? }
-//   cpu     { cpu: process.cpuUsage() }
+//   cpu     { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), loopDelay: {p50,p99,max ms}
+//           since the previous `cpu` (the event loop is what every socket and request waits on) }
 //   memory  after global.gc() (start with --expose-gc; `gc: false` otherwise): memoryUsage(),
 //           open fds, RLIMIT_NOFILE, live realtime connections (visitors / all)
 //   errors  { errors: { realtime, background, http5xx }, samples }
 //   stats   the same plus counts (rows per table: a full count, slow on a seeded 10M-row file)
+//   snapshot  (diagnostics) writes a heap snapshot after gc into the OS temp dir: { path }
 //   stop    closes the app (sockets first) and the services, then exits 0
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { loadConfig } from '../packages/server/dist/config/config.js';
 import { openServices } from '../packages/server/dist/services.js';
@@ -34,6 +40,8 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   DEMO: 'false',
 }, process.cwd());
+
+const sqlTrace = env.BENCH_TRACE_SQL === '1' ? traceSqlite() : null;
 
 // Every failure the server reports out of band, so a benchmark can refuse to publish figures
 // from a misbehaving server.
@@ -79,6 +87,36 @@ if (env.BENCH_CONV_SETUP === 'workspace') {
   secrets = { writeKey, apiToken: token, workspaceId: workspace.id, operatorId: op.id };
 }
 
+// Time in Conversations.send (queue in the MessageWriter + group commit), to split a round trip
+// into server-side send time and the rest. Measurement only: the call is passed through unchanged.
+const sendStats = (() => {
+  let ms = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const orig = services.conversations.send.bind(services.conversations);
+  services.conversations.send = (input) => {
+    const t0 = performance.now();
+    inFlight++;
+    if (inFlight > maxInFlight) maxInFlight = inFlight;
+    const done = () => {
+      inFlight--;
+      if (ms.length < 1_000_000) ms.push(performance.now() - t0);
+    };
+    const p = orig(input);
+    p.then(done, done);
+    return p;
+  };
+  return {
+    take() {
+      const a = Float64Array.from(ms).sort();
+      const out = { n: a.length, p50: a[Math.floor(a.length * 0.5)] ?? null, p99: a[Math.floor(a.length * 0.99)] ?? null, max: a[a.length - 1] ?? null, maxInFlight };
+      ms = [];
+      maxInFlight = inFlight;
+      return out;
+    },
+  };
+})();
+
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = app.server.address().port;
 
@@ -120,6 +158,15 @@ function openFds() {
   }
 }
 
+/** Live realtime connections as the server's registry holds them (visitors: the ones past hello). */
+function liveConnections() {
+  const all = app.realtime?.registry?.all;
+  if (!all) return { visitors: null, connections: null };
+  let visitors = 0;
+  for (const c of all) if ('deliver' in c && c.session) visitors++;
+  return { visitors, connections: all.size };
+}
+
 async function settle() {
   // Two full collections with a turn of the loop between them (finalizers, weak refs).
   if (typeof global.gc !== 'function') return false;
@@ -129,19 +176,29 @@ async function settle() {
   return true;
 }
 
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
 let stopping = false;
 process.on('message', async (msg) => {
   try {
     if (msg?.type === 'cpu') {
-      process.send({ type: 'cpu', cpu: process.cpuUsage() });
+      const delay = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      process.send({ type: 'cpu', cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), loopDelay: delay, sends: sendStats.take() });
     } else if (msg?.type === 'memory') {
       const gc = await settle();
-      const reg = app.realtime.registry;
-      process.send({ type: 'memory', gc, memory: process.memoryUsage(), fds: openFds(), fdLimit: fdLimit(), visitors: reg.visitorCount, connections: reg.all.size });
+      process.send({ type: 'memory', gc, memory: process.memoryUsage(), fds: openFds(), fdLimit: fdLimit(), ...liveConnections() });
+    } else if (msg?.type === 'snapshot') {
+      // Diagnostics: a heap snapshot (after gc) in the OS temp dir.
+      await settle();
+      const { writeHeapSnapshot } = await import('node:v8');
+      const { tmpdir } = await import('node:os');
+      process.send({ type: 'snapshot', path: writeHeapSnapshot(`${tmpdir()}/conv-server-${process.pid}-${Date.now()}.heapsnapshot`) });
     } else if (msg?.type === 'errors') {
       process.send({ type: 'errors', ...(await errorReport()) });
     } else if (msg?.type === 'stats') {
-      process.send({ type: 'stats', counts: await counts(), ...(await errorReport()), cpu: process.cpuUsage(), memory: process.memoryUsage() });
+      process.send({ type: 'stats', counts: await counts(), ...(await errorReport()), cpu: process.cpuUsage(), memory: process.memoryUsage(), sqlTrace: sqlTrace?.() ?? null });
     } else if (msg?.type === 'stop' && !stopping) {
       stopping = true;
       await app.close();
@@ -157,3 +214,31 @@ process.on('disconnect', () => {
 });
 
 process.send({ type: 'ready', port, pid: process.pid, synchronous: config.sqliteSynchronous, fdLimit: fdLimit(), ...secrets });
+
+/** Wraps better-sqlite3's prepare (the server's module instance) to time statements by shape. */
+function traceSqlite() {
+  const require = createRequire(new URL('../packages/server/package.json', import.meta.url));
+  const Database = require('better-sqlite3');
+  const stats = new Map();
+  const shape = (text) => text.replace(/\s+/g, ' ').replace(/(\(\?(, \?)*\))(, \(\?(, \?)*\))+/g, '$1, …').replace(/\?(, \?)+/g, '?, …').slice(0, 160);
+  const origPrepare = Database.prototype.prepare;
+  Database.prototype.prepare = function prepare(text) {
+    const stmt = origPrepare.call(this, text);
+    const key = shape(text);
+    for (const m of ['all', 'run', 'get', 'iterate']) {
+      const orig = stmt[m];
+      stmt[m] = function (...args) {
+        let e = stats.get(key);
+        if (!e) stats.set(key, (e = { calls: 0, wallMs: 0, rows: 0 }));
+        const w0 = performance.now();
+        const out = orig.apply(this, args);
+        e.wallMs += performance.now() - w0;
+        e.calls++;
+        e.rows += Array.isArray(out) ? out.length : out?.changes ?? 0;
+        return out;
+      };
+    }
+    return stmt;
+  };
+  return () => [...stats].map(([text, e]) => ({ sql: text, ...e })).sort((a, b) => b.wallMs - a.wallMs).slice(0, 30);
+}

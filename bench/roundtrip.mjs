@@ -190,7 +190,7 @@ async function run() {
             // Measurement starts: server CPU from here (the IPC answer arrives a moment later).
             busyWarm = machineBusyMs();
             ownWarm = process.cpuUsage();
-            server.request('cpu').then((m) => { cpuWarm = { cpu: m.cpu, at: performance.now() }; }, () => undefined);
+            server.request('cpu').then((m) => { cpuWarm = { cpu: m.cpu, elu: m.elu, at: performance.now() }; }, () => undefined);
           }
           const ws = visitors[k % VISITORS];
           const at = performance.now();
@@ -205,7 +205,11 @@ async function run() {
       setTimeout(tick, 20);
     });
     const sendEnd = performance.now();
-    const cpuEnd = (await server.request('cpu')).cpu;
+    const cpuEndMsg = await server.request('cpu');
+    const cpuEnd = cpuEndMsg.cpu;
+    const srvElu = cpuWarm ? (cpuEndMsg.elu.active - cpuWarm.elu.active) / (cpuEndMsg.elu.active + cpuEndMsg.elu.idle - cpuWarm.elu.active - cpuWarm.elu.idle) : NaN;
+    const srvSends = cpuEndMsg.sends;
+    const srvDelay = cpuEndMsg.loopDelay;
     const cpuEndAt = performance.now();
     const busyEnd = machineBusyMs();
     const ownEnd = process.cpuUsage(ownWarm ?? own0);
@@ -251,6 +255,10 @@ async function run() {
     server = null;
     const profile = await summarizeProfile(prof.dir);
     if (profile) log(profile);
+    if (stats.sqlTrace) {
+      log('  SQL statements in the server (BENCH_TRACE_SQL=1), whole run:');
+      for (const e of stats.sqlTrace) log(`  ${e.wallMs.toFixed(0).padStart(7)} ms ${String(e.calls).padStart(7)} calls ${String(e.rows).padStart(8)} rows  ${e.sql}`);
+    }
 
     if (lost > 0) problems.push(`${lost} of ${total} messages sent were never seen by the operator within ${GRACE_MS / 1000}s after the run (${lostMeasured} in the measured window)`);
     if (duplicates > 0) problems.push(`${duplicates} message.created frames repeated a message the operator had already seen`);
@@ -264,7 +272,7 @@ async function run() {
     if (stopped?.code !== 0) problems.push(`server exited with code ${stopped?.code} signal ${stopped?.signal}`);
     if (late.p99 > 5) problems.push(`the load generator ran late against its schedule (p99 ${fmt(late.p99, 1)} ms): figures include load-generator delay`);
 
-    const line = `round trip p50 ${fmt(r.p50, 2)} / p95 ${fmt(r.p95, 2)} / p99 ${fmt(r.p99, 2)} / max ${fmt(r.max, 1)} ms over ${r.n} messages; ack p50 ${fmt(a.p50, 2)} / p99 ${fmt(a.p99, 2)} ms; achieved ${fmt(achievedRate, 0)} msg/s; lost ${lost}; server CPU ${fmt(serverCores, 2)} cores; load generator ${fmt(loadgenCores, 2)} cores, loop ${fmt(100 * elu.utilization, 0)}% busy, send lateness p99 ${fmt(late.p99, 2)} / max ${fmt(late.max, 1)} ms`;
+    const line = `round trip p50 ${fmt(r.p50, 2)} / p95 ${fmt(r.p95, 2)} / p99 ${fmt(r.p99, 2)} / max ${fmt(r.max, 1)} ms over ${r.n} messages; ack p50 ${fmt(a.p50, 2)} / p99 ${fmt(a.p99, 2)} ms; achieved ${fmt(achievedRate, 0)} msg/s; lost ${lost}; server CPU ${fmt(serverCores, 2)} cores, event loop ${fmt(100 * srvElu, 0)}% busy (delay p99 ${fmt(srvDelay.p99, 1)} / max ${fmt(srvDelay.max, 1)} ms), Conversations.send p50 ${fmt(srvSends.p50, 1)} / p99 ${fmt(srvDelay && srvSends.p99, 1)} ms (max ${srvSends.maxInFlight} in flight); load generator ${fmt(loadgenCores, 2)} cores, loop ${fmt(100 * elu.utilization, 0)}% busy, send lateness p99 ${fmt(late.p99, 2)} / max ${fmt(late.max, 1)} ms`;
     log(`  ${line}`);
     for (const p of problems) log(`  !!! ${p}`);
 
@@ -287,12 +295,12 @@ async function run() {
       ['  lost (never reached the operator)', String(lost), `${duplicates} duplicates; ack p50 ${fmt(a.p50, 1)} / p99 ${fmt(a.p99, 1)} ms`, '= 0', lost === 0 ? 'PASS' : 'LOST'],
     ];
     const notes = [
-      `conversations.roundtrip: ${VISITORS} visitor sockets + 1 operator socket in the load process, open loop at ${RATE} messages/s (visitors in turn, ${fmt(RATE / VISITORS, 1)}/s each) for ${WARMUP}s warm-up + ${SECONDS}s measured; ${total} messages, ${stats.counts.messages} stored in ${stats.counts.conversations} conversations; fresh SQLite, synchronous=${synchronous}. Round trip = operator's message.created receipt − send (one clock). Server CPU ${fmt(serverCores, 2)} cores; load generator ${fmt(loadgenCores, 2)} cores (loop ${fmt(100 * elu.utilization, 0)}% busy, delay p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, send lateness p50 ${fmt(late.p50, 2)} / p99 ${fmt(late.p99, 2)} / max ${fmt(late.max, 1)} ms); machine ${fmt(machineCores, 2)} cores busy; ${operatorFrames} frames to the operator (customer events, ${stats.counts.events ?? '?'} events ingested).`,
+      `conversations.roundtrip: ${VISITORS} visitor sockets + 1 operator socket in the load process, open loop at ${RATE} messages/s (visitors in turn, ${fmt(RATE / VISITORS, 1)}/s each) for ${WARMUP}s warm-up + ${SECONDS}s measured; ${total} messages, ${stats.counts.messages} stored in ${stats.counts.conversations} conversations; fresh SQLite, synchronous=${synchronous}. Round trip = operator's message.created receipt − send (one clock). Server CPU ${fmt(serverCores, 2)} cores, its event loop ${fmt(100 * srvElu, 0)}% busy (delay p99 ${fmt(srvDelay.p99, 1)} / max ${fmt(srvDelay.max, 1)} ms), time inside Conversations.send (writer queue + group commit) p50 ${fmt(srvSends.p50, 1)} / p99 ${fmt(srvSends.p99, 1)} ms with up to ${srvSends.maxInFlight} in flight; load generator ${fmt(loadgenCores, 2)} cores (loop ${fmt(100 * elu.utilization, 0)}% busy, delay p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, send lateness p50 ${fmt(late.p50, 2)} / p99 ${fmt(late.p99, 2)} / max ${fmt(late.max, 1)} ms); machine ${fmt(machineCores, 2)} cores busy; ${operatorFrames} frames to the operator (customer events, ${stats.counts.events ?? '?'} events ingested).`,
     ];
     for (const p of problems) notes.push(`  !!! ERROR: ${p}`);
     return {
       name: 'conversations.roundtrip', entries, rows, notes, problems,
-      roundtrip: r, ack: a, lateness: late, achievedRate, lost, duplicates, serverCores, loadgenCores, machineCores, counts: stats.counts,
+      roundtrip: r, ack: a, lateness: late, serverEventLoop: { utilization: srvElu, delay: srvDelay }, serverSend: srvSends, achievedRate, lost, duplicates, serverCores, loadgenCores, machineCores, counts: stats.counts,
     };
   } finally {
     for (const ws of sockets) ws.terminate();

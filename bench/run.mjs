@@ -17,6 +17,20 @@
 //   rules.eval.json-rules-engine  the same 100 rules and events in json-rules-engine (one Engine)
 //   timers.lateness.p99     100,000 pending durable timers on SQLite fired by the real TimerScheduler:
 //                           lateness p50/p99/max at hand-over and at commit (bench/timers.mjs)
+// Conversations (each its own script, server in a child process: bench/conv-server.mjs)
+//   inbox.list.sqlite       GET /api/v1/conversations (limit=25: open, open by operator, unassigned, pending
+//                           by team, open urgent, resolved pages 1–3 via the cursor) on a seeded SQLite inbox of
+//                           1,000,000 conversations / 10,000,000 messages (quick: 100,000 / 1,000,000); p50/p95/
+//                           p99 per query and overall, sequential and 4 in flight; seeding time and file size;
+//                           target overall p99 ≤ 25 ms (bench/inbox.mjs)
+//   conversations.roundtrip 200 visitor WebSockets send 1,000 messages/s in aggregate for 20 s (quick: 5 s) to a
+//                           fresh SQLite server (synchronous FULL); round trip = the operator socket's
+//                           message.created − send, one clock; p50/p95/p99/max, achieved rate, lost (must be
+//                           0); target p99 ≤ 20 ms (bench/roundtrip.mjs)
+//   realtime.memory.20k     20,000 concurrent visitor WebSockets (quick: 2,000; fewer if the server's fd limit
+//                           cannot hold them, said loudly), each hello'd (a customer created through ingestion);
+//                           server heap and RSS per connection after gc; target ≤ 8 KB (bench/ws-memory.mjs,
+//                           load in 2 worker processes: bench/ws-memory-client.mjs)
 //
 // Env
 //   BENCH_SECONDS        measured seconds of the main run (ingest.batch.sqlite); default 60
@@ -36,14 +50,23 @@
 //                        BENCH_EVAL_POOL / BENCH_EVAL_WARM / BENCH_EVAL_PROFILE=1, see bench/care-eval.mjs
 //   BENCH_TIMERS         pending timers of timers.lateness (default 100,000; 20,000 in quick mode);
 //                        BENCH_TIMER_LEAD / BENCH_TIMER_SPREAD, see bench/timers.mjs
+//   BENCH_INBOX_DB=PATH  inbox.list.sqlite: seeded-file cache (reused when it holds a complete seed of the same
+//                        sizes, else seeded there and kept); BENCH_INBOX_CONVERSATIONS / _MESSAGES / _REQUESTS /
+//                        _WARMUP, see bench/inbox.mjs
+//   BENCH_RT_VISITORS / BENCH_RT_RATE / BENCH_RT_SECONDS / BENCH_RT_WARMUP   conversations.roundtrip (200 / 1,000 /
+//                        20 / 2), see bench/roundtrip.mjs
+//   BENCH_WSM_CONNECTIONS / BENCH_WSM_HANDSHAKES / BENCH_WSM_WORKERS   realtime.memory.20k (20,000 / 500 / 2)
+//   BENCH_CONV_PROFILE=1 CPU profile (node --cpu-prof) of the conversation benchmarks' server child, summarised
+//                        in the log (diagnostics; slows the server down)
 //   BENCH_LOG_LEVEL      Fastify request logging in our server (default silent)
-//   BENCH_KEEP_DB=1      keep each run's SQLite file (path is logged) for inspection
+//   BENCH_KEEP_DB=1      keep each run's SQLite file (path is logged) for inspection; inbox.list.sqlite keeps
+//                        its seeded file in the OS temp dir and reuses it on the next run
 //   Diagnostics (not for reported figures): BENCH_TRACE_SQL=1 (per-statement timing, see
 //   bench/server.mjs), BENCH_EXPERIMENT=… (what-if SQL rewrites; flagged loudly in the output),
 //   BENCH_SELFTEST_BAD_KEY=1 (wrong write key: checks that failures are reported).
 //   CPU profile of the server: `node bench/profile.mjs` (see its header).
 //
-// Output: bench/results/latest.json (array of { name, value, unit, baseline?, ratio? }),
+// Output: bench/results/latest.json (array of { name, value, unit, baseline?, ratio?, target?, status?, notes? }),
 // bench/results/latest.txt (the table below, with notes). Exit code 1 if any benchmark had errors.
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -93,9 +116,16 @@ const plan = [
 ].filter(([n]) => want(n));
 const wantEval = want('rules.eval.ours') || want('rules.eval.json-rules-engine');
 const wantTimers = want('timers.lateness.p99');
+// Conversation benchmarks: [name, script, hard time limit in seconds].
+const CONV = [
+  ['inbox.list.sqlite', 'inbox.mjs', QUICK ? 900 : 3600],
+  ['conversations.roundtrip', 'roundtrip.mjs', 900],
+  ['realtime.memory.20k', 'ws-memory.mjs', 1800],
+].filter(([n]) => want(n));
 
 // Everything below is bounded: a hard limit on the whole run.
-const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + (wantEval ? 2 * EVAL_SECONDS + 300 : 0) + (wantTimers ? TIMER_SECONDS + 400 : 0) + 900;
+const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + (wantEval ? 2 * EVAL_SECONDS + 300 : 0) + (wantTimers ? TIMER_SECONDS + 400 : 0)
+  + CONV.reduce((a, [, , t]) => a + t, 0) + 900;
 const hardLimit = setTimeout(() => {
   log(`[bench] hard time limit of ${budget}s reached; stopping`);
   killLiveChildren();
@@ -124,6 +154,7 @@ if (batchNames.length > 0) {
 }
 
 const care = { eval: null, timers: null, errors: {} };
+const conv = { results: [], errors: {} };
 
 async function one(name, seconds, kind, workload, concurrency, serverEnv = {}) {
   log(`[bench] ${name}`);
@@ -174,6 +205,19 @@ try {
     } catch (err) {
       care.errors['timers.lateness'] = err.message;
       log(`  !!! timers.lateness failed: ${err.message}`);
+    }
+  }
+  for (const [name, script, limit] of CONV) {
+    const bg = await backgroundCores();
+    log(`[bench] ${name}${bg > 0.25 ? ` (!!! machine not idle: ${bg.toFixed(2)} cores busy)` : ''}`);
+    try {
+      const r = await runScript(join(here, script), { env: { BENCH_MAX_SECONDS: String(limit) }, timeoutMs: (limit + 60) * 1000 });
+      r.backgroundCores = bg;
+      if (bg > 0.25) r.notes.push(`  !!! the machine was not idle before ${name} (${bg.toFixed(2)} cores busy): figures are pessimistic.`);
+      conv.results.push(r);
+    } catch (err) {
+      conv.errors[name] = err.message;
+      log(`  !!! ${name} failed: ${err.message}`);
     }
   }
 } catch (err) {
@@ -238,6 +282,9 @@ if (tm) {
   add('timers.commit_lateness.max', tm.commit.max, 'ms');
   add('timers.errors', tm.problems.length, 'count');
 }
+// Conversation benchmarks return their entries ready-made ({ name, value, unit, target?, status?, notes? }).
+for (const r of conv.results) results.push(...r.entries);
+for (const name of Object.keys(conv.errors)) results.push({ name: `${name}.errors`, value: 1, unit: 'count', notes: conv.errors[name].split('\n')[0].slice(0, 300) });
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 // ---- table -----------------------------------------------------------------------------------
@@ -310,6 +357,17 @@ if (careRows.length > 1) {
   for (const r of careRows.slice(1)) out.push(cline(r));
   out.push('');
 }
+// Conversation benchmarks: their own table (rows made by each script).
+const convRows = [['benchmark', 'value', 'detail', 'target', 'status'], ...conv.results.flatMap((r) => r.rows)];
+for (const [name, why] of Object.entries(conv.errors)) convRows.push([name, '-', why.split('\n')[0].slice(0, 100), '-', 'ERRORS']);
+if (convRows.length > 1) {
+  const vw = convRows[0].map((_, i) => Math.max(...convRows.map((r) => r[i].length)));
+  const vline = (r) => r.map((c, i) => (i === 1 ? c.padStart(vw[i]) : c.padEnd(vw[i]))).join('  ').trimEnd();
+  out.push(vline(convRows[0]));
+  out.push(vw.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of convRows.slice(1)) out.push(vline(r));
+  out.push('');
+}
 out.push('Notes');
 if (plan.length > 0) {
   out.push(`- SQLite runs use synchronous=${env.SQLITE_SYNCHRONOUS ?? 'FULL'} with WAL for BOTH our server and the baseline (FULL is our production default: every commit is fsynced before the 2xx).`);
@@ -354,6 +412,8 @@ if (tm) {
   out.push(`- timers.lateness: ${fmt(tm.timers, 0)} dwell timers due over ${tm.spreadSeconds}s (from ${tm.leadSeconds}s after setup; ${fmt(tm.firesPerSecondPlanned, 0)} fires/s), each for its own customer, one real dwell playbook (hint + a 2-minute ladder step): every fire is evaluated and writes a decision, an on-site message, a ladder timer and the customer. SQLite synchronous=${tm.synchronous}. Hand-over = when TimerScheduler passed the timer to the pipeline (its onLateness, i.e. omotenashi_timer_lateness_seconds); committed = when that flush committed. ${fmt(tm.fireCalls, 0)} hand-overs, ${fmt(tm.flushes, 0)} flushes (mean ${fmt(tm.flushItemsMean, 1)} timers, ${fmt(tm.flushMsMean, 1)} ms); process CPU ${fmt(tm.cpuCores, 2)} cores, event loop ${fmt(100 * tm.eventLoopUtilization, 0)}% busy, loop delay p99 ${fmt(tm.loopDelay.p99, 1)} / max ${fmt(tm.loopDelay.max, 1)} ms (a flush blocks the loop: SQLite calls are synchronous); flushes over 100 ms: ${tm.flushesOver['100ms']}; slowest ${tm.slowestFlushes.map((x) => `${x.ms} ms/${x.timers} timers`).join(', ')}; look-ahead polls p50 ${fmt(tm.pollMs.p50, 1)} / max ${fmt(tm.pollMs.max, 1)} ms; setup ${fmt(tm.setupSeconds, 1)}s.${tm.backgroundCores > 0.25 ? ` !!! machine not idle before the run (${fmt(tm.backgroundCores, 2)} cores busy).` : ''}`);
   for (const p of tm.problems) out.push(`  !!! ERROR: ${p}`);
 }
+for (const r of conv.results) for (const n of r.notes) out.push(n.startsWith('  ') ? n : `- ${n}`);
+if (conv.results.length > 0) out.push('- Conversation benchmarks: the server runs in its own process (bench/conv-server.mjs) and shares the machine\'s cores with the load generator; figures on a busy machine are pessimistic (the run checks for background load first).');
 if (env.BENCH_EXPERIMENT) out.push(`- !!! BENCH_EXPERIMENT=${env.BENCH_EXPERIMENT} was set: the server's SQL was rewritten on the fly (what-if). These are NOT figures of the product as built.`);
 for (const n of notes) out.push(`- ${n}`);
 const text = `${out.join('\n')}\n`;
@@ -361,6 +421,7 @@ writeFileSync(join(resultsDir, 'latest.txt'), text);
 process.stdout.write(text);
 
 const anyErrors = Object.values(runs).some((r) => r.problems.length > 0) || Object.keys(care.errors).length > 0 || (tm?.problems.length ?? 0) > 0
+  || Object.keys(conv.errors).length > 0 || conv.results.some((r) => r.problems.length > 0)
   || (ev?.ours?.mismatchedPasses ?? 0) > 0 || (ev?.verification?.eventsDiffer ?? 0) > 0;
 if (anyErrors) {
   process.stdout.write('\n!!! SOME BENCHMARKS HAD ERRORS — their figures are not valid. See above. !!!\n');

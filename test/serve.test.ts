@@ -49,6 +49,12 @@ describe('npm start (serve)', () => {
     expect(profile.status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/omotenashi_events_accepted_total 1/);
+    // The inbox is live on the same port, with the demo's snippets ready.
+    expect(first.out).toContain(`${base!.replace(/^http/, 'ws')}/v1/realtime`);
+    const snippets = await (await fetch(`${base}/api/v1/snippets`, { headers: { authorization: `Bearer ${token}` } })).json() as { items: { shortcut: string }[] };
+    expect(snippets.items.map((x) => x.shortcut).sort()).toEqual(['hello', 'order-status', 'thanks']);
+    const inbox = await fetch(`${base}/api/v1/conversations?status=open`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await inbox.json()).toMatchObject({ conversations: [], nextCursor: null, counts: { byStatus: { open: 0 } } });
     expect(await first.stop()).toBe(0);
 
     const second = await start(cwd, {});

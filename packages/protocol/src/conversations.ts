@@ -175,6 +175,7 @@ export const WEBHOOK_EVENTS = [
   'conversation.created',
   'conversation.updated',
   'message.created',
+  'sla.warning',
   'sla.breached',
   'csat.received',
 ] as const;

@@ -29,8 +29,23 @@ export async function ensureDemoWorkspace(services: Services, credentialsFile: s
   const password = `demo-${services.ids.ulid().slice(-10).toLowerCase()}`;
   await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password });
   for (const definition of starterPlaybooks()) await services.playbooks.apply(created.workspace.id, definition, null);
+  await seedSnippets(services, created.workspace.id);
   const creds: DemoCredentials = { workspaceId: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken, operator: { email: DEMO_EMAIL, password } };
   mkdirSync(dirname(credentialsFile), { recursive: true });
   writeFileSync(credentialsFile, JSON.stringify(creds, null, 2), { mode: 0o600 });
   return creds;
+}
+
+/** A few replies an operator reaches for on day one, with the profile's variables. */
+const DEMO_SNIPPETS = [
+  { shortcut: 'hello', title: 'Greeting', body: '{{greeting}} {{first_name}}, this is {{operator_name}}. How can I help?' },
+  { shortcut: 'order-status', title: 'Where is my order', body: 'Let me look at order {{last_order_number}} for you — one moment, {{first_name}}.' },
+  { shortcut: 'thanks', title: 'Thank you', body: 'Thank you for shopping with us, {{first_name}}. Is there anything else I can do?' },
+];
+
+async function seedSnippets(services: Services, workspaceId: string): Promise<void> {
+  const now = services.clock.now();
+  for (const s of DEMO_SNIPPETS) {
+    await services.store.insertSnippet({ id: services.ids.next('snippet'), workspaceId, ...s, createdAt: now, updatedAt: now });
+  }
 }

@@ -299,8 +299,8 @@ export class Conversations {
       if (r.outcome) outcome.sla.push(...r.outcome.sla);
       await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.updated', { conversation: conversationView(next), changes: r.changes });
       if (r.webhook) await this.deps.webhooks.enqueue(tx, workspaceId, subs, r.webhook.event, r.webhook.data);
-      for (const s of outcome.sla.filter((x) => x.kind === 'breached')) {
-        await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'sla.breached', { conversation: conversationView(s.conversation), target: s.target });
+      for (const s of outcome.sla) {
+        await this.deps.webhooks.enqueue(tx, workspaceId, subs, s.kind === 'warning' ? 'sla.warning' : 'sla.breached', { conversation: conversationView(s.conversation), target: s.target });
       }
       return next;
     });
@@ -480,8 +480,8 @@ export class Conversations {
     }
     outcome.changes.push({ kind: 'message', workspaceId, conversation: c, message });
     await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'message.created', { conversation: conversationView(c), message: messageView(message, 'operator') });
-    for (const s of outcome.sla.filter((x) => x.kind === 'breached' && x.conversation.id === c.id)) {
-      await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'sla.breached', { conversation: conversationView(s.conversation), target: s.target });
+    for (const s of outcome.sla.filter((x) => x.conversation.id === c.id)) {
+      await this.deps.webhooks.enqueue(tx, workspaceId, subs, s.kind === 'warning' ? 'sla.warning' : 'sla.breached', { conversation: conversationView(s.conversation), target: s.target });
     }
     return { message, conversation: c, duplicate: false, created };
   }

@@ -8,7 +8,8 @@ import { errorHandler } from '../error-handler.js';
 import { ERROR_STATUS } from '../error-status.js';
 import { IdParams, bearer } from '../schemas.js';
 
-const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 400 }) });
+// A wildcard, not `:token`: signed tokens are longer than the router's limit for a path parameter.
+const TokenParams = Type.Object({ '*': Type.String({ minLength: 1, maxLength: 400, description: 'the token of the survey link' }) });
 const RateBody = Type.Object({
   score: Type.Integer({ minimum: 1, maximum: 5 }),
   comment: Type.Optional(Type.String({ maxLength: CONVERSATION_LIMITS.csatCommentChars })),
@@ -96,10 +97,10 @@ export function csatRoutes(app: FastifyInstance, s: Services): void {
       return base(err, req, reply);
     });
 
-    scope.get<{ Params: Static<typeof TokenParams> }>('/v1/csat/:token', {
+    scope.get<{ Params: Static<typeof TokenParams> }>('/v1/csat/*', {
       schema: { tags: ['conversations'], summary: 'The satisfaction survey page (HTML)', params: TokenParams },
     }, async (req, reply) => {
-      const { workspaceId, conversationId } = await resolveToken(req.params.token);
+      const { workspaceId, conversationId } = await resolveToken(req.params['*']);
       const [workspace, c] = await Promise.all([s.store.getWorkspace(workspaceId), s.store.getConversation(workspaceId, conversationId)]);
       if (!c || !workspace) throw badLink();
       const shop = escapeHtml(workspace.name);
@@ -117,13 +118,13 @@ export function csatRoutes(app: FastifyInstance, s: Services): void {
 </form>`);
     });
 
-    scope.post<{ Params: Static<typeof TokenParams>; Body: Static<typeof RateBody> }>('/v1/csat/:token', {
+    scope.post<{ Params: Static<typeof TokenParams>; Body: Static<typeof RateBody> }>('/v1/csat/*', {
       schema: {
         tags: ['conversations'], summary: 'Rate a resolved conversation from the survey link (JSON or a url-encoded form; a form gets a page back)',
-        params: TokenParams, body: RateBody,
+        params: TokenParams, body: RateBody, consumes: ['application/json', FORM],
       },
     }, async (req, reply) => {
-      const { workspaceId, conversationId } = await resolveToken(req.params.token);
+      const { workspaceId, conversationId } = await resolveToken(req.params['*']);
       const comment = req.body.comment?.trim() || null;
       await s.conversations.rate(workspaceId, conversationId, req.body.score, comment);
       if (isForm(req)) return sendPage(reply, 200, 'Thank you', '<h1>Thank you</h1><p>Your answer has been sent. It helps us take better care of you.</p>');
