@@ -17,7 +17,7 @@
 //   cpu     { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), loopDelay: {p50,p99,max ms}
 //           since the previous `cpu` (the event loop is what every socket and request waits on) }
 //   memory  after global.gc() (start with --expose-gc; `gc: false` otherwise): memoryUsage(),
-//           open fds, RLIMIT_NOFILE, live realtime connections (visitors / all)
+//           open fds, RLIMIT_NOFILE, live realtime connections (visitors / all), database bytes
 //   errors  { errors: { realtime, background, http5xx }, samples }
 //   stats   the same plus counts (rows per table: a full count, slow on a seeded 10M-row file)
 //   snapshot  (diagnostics) writes a heap snapshot after gc into the OS temp dir: { path }
@@ -188,7 +188,9 @@ process.on('message', async (msg) => {
       process.send({ type: 'cpu', cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), loopDelay: delay, sends: sendStats.take() });
     } else if (msg?.type === 'memory') {
       const gc = await settle();
-      process.send({ type: 'memory', gc, memory: process.memoryUsage(), fds: openFds(), fdLimit: fdLimit(), ...liveConnections() });
+      const lite = services.store.connection.sqlite;
+      const dbBytes = lite ? lite.pragma('page_count', { simple: true }) * lite.pragma('page_size', { simple: true }) : null;
+      process.send({ type: 'memory', gc, memory: process.memoryUsage(), fds: openFds(), fdLimit: fdLimit(), dbBytes, ...liveConnections() });
     } else if (msg?.type === 'snapshot') {
       // Diagnostics: a heap snapshot (after gc) in the OS temp dir.
       await settle();

@@ -87,6 +87,23 @@ async function memory(server) {
   return m;
 }
 
+/**
+ * RSS follows V8's committed heap, which V8 shrinks lazily (its memory reducer runs seconds after
+ * a burst): sampled (after gc) every 2 s until the committed heap and RSS stop moving (two equal
+ * samples, RSS within 1 MiB), at most `maxMs`; the last sample is the figure.
+ */
+async function settledMemory(server, maxMs = 30_000) {
+  const t0 = performance.now();
+  let prev = await memory(server);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const m = await memory(server);
+    const stable = m.memory.heapTotal === prev.memory.heapTotal && Math.abs(m.memory.rss - prev.memory.rss) < 2 ** 20;
+    prev = m;
+    if (stable || performance.now() - t0 > maxMs) return { ...m, settledMs: performance.now() - t0, stable };
+  }
+}
+
 async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'omotenashi-bench-wsmem-'));
   const problems = [];
@@ -131,23 +148,20 @@ async function run() {
       const rs = await Promise.all(workers.map((w) => w.call({ type: 'close' }, 'closed', 120_000)));
       return rs.flatMap((r) => r.closedByServer);
     };
-    const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
     // 1. warm-up
     const warm = await openAll(WARM, 0);
     if (warm.failed) problems.push(`warm-up: ${warm.failed} of ${WARM} handshakes failed: ${warm.errors.join(' | ')}`);
     await closeAll();
-    await settle(1_000);
     // 2. before
-    const before = await memory(server);
+    const before = await settledMemory(server);
     if (before.visitors !== 0) problems.push(`${before.visitors} visitor connections still registered after the warm-up sockets closed`);
     // 3. open N
     log(`  opening ${N.toLocaleString('en-US')} visitors…`);
     const opened = await openAll(N, 1_000_000);
     log(`  ${opened.ok.toLocaleString('en-US')} welcomed, ${opened.failed} failed in ${fmt(opened.seconds, 1)}s (${fmt(opened.ok / opened.seconds, 0)} handshakes/s; open→welcome p50 ${fmt(opened.handshakeP50, 0)} / p99 ${fmt(opened.handshakeP99, 0)} / max ${fmt(opened.handshakeMax, 0)} ms)${opened.errors.length ? `; errors: ${opened.errors.join(' | ')}` : ''}`);
     if (opened.failed) problems.push(`${opened.failed} of ${N} handshakes failed: ${opened.errors.join(' | ')}`);
-    await settle(2_000);
-    const after = await memory(server);
+    const after = await settledMemory(server);
     if (after.visitors !== opened.ok) problems.push(`the server counts ${after.visitors} live visitor connections, ${opened.ok} were welcomed`);
     const n = Math.max(1, opened.ok);
     const per = {
@@ -159,12 +173,15 @@ async function run() {
       heapCommitted: (after.memory.heapTotal - before.memory.heapTotal) / n,
       native: (after.memory.rss - after.memory.heapTotal - (before.memory.rss - before.memory.heapTotal)) / n,
     };
-    log(`  per connection: heap ${fmt(per.heap, 0)} B, RSS ${fmt(per.rss, 0)} B = V8 heap committed ${fmt(per.heapCommitted, 0)} B + outside the V8 heap ${fmt(per.native, 0)} B; external+arrayBuffers ${fmt(per.external, 0)} B (heapUsed ${fmt(before.memory.heapUsed / 2 ** 20, 1)} → ${fmt(after.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(before.memory.rss / 2 ** 20, 1)} → ${fmt(after.memory.rss / 2 ** 20, 1)} MiB, fds ${before.fds} → ${after.fds})`);
+    // RSS with V8's free-but-committed heap space taken out: native memory + heap in use. Less
+    // sensitive to when V8 shrinks its heap than raw RSS.
+    per.rssLessHeapSlack = per.native + per.heap;
+    if (!before.stable || !after.stable) notes.push(`  ! RSS had not settled within 30 s (before: ${before.stable}, after: ${after.stable}); the RSS figure is less reliable than the heap figure`);
+    log(`  per connection: heap ${fmt(per.heap, 0)} B, RSS ${fmt(per.rss, 0)} B = V8 heap committed ${fmt(per.heapCommitted, 0)} B + outside the V8 heap ${fmt(per.native, 0)} B (RSS less V8's free heap space: ${fmt(per.rssLessHeapSlack, 0)} B); external+arrayBuffers ${fmt(per.external, 0)} B (heapUsed ${fmt(before.memory.heapUsed / 2 ** 20, 1)} → ${fmt(after.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(before.memory.rss / 2 ** 20, 1)} → ${fmt(after.memory.rss / 2 ** 20, 1)} MiB, fds ${before.fds} → ${after.fds})`);
     // 4. close
     const closedByServer = await closeAll();
     if (closedByServer.length) problems.push(`the server closed ${closedByServer.length} sockets during the run: ${closedByServer.slice(0, 5).join(' | ')}`);
-    await settle(2_000);
-    const closed = await memory(server);
+    const closed = await settledMemory(server);
     if (closed.visitors !== 0) problems.push(`${closed.visitors} visitor connections still registered after every socket closed`);
     const retained = { heap: (closed.memory.heapUsed - before.memory.heapUsed) / n, rss: (closed.memory.rss - before.memory.rss) / n };
     log(`  after closing all: heap ${fmt(closed.memory.heapUsed / 2 ** 20, 1)} MiB (${fmt(retained.heap, 0)} B per former connection retained), RSS ${fmt(closed.memory.rss / 2 ** 20, 1)} MiB, fds ${closed.fds}`);
@@ -188,6 +205,7 @@ async function run() {
       entry('realtime.memory.20k.external', per.external, 'bytes/connection'),
       entry('realtime.memory.20k.heap_committed', per.heapCommitted, 'bytes/connection'),
       entry('realtime.memory.20k.outside_heap', per.native, 'bytes/connection', { notes: 'RSS delta minus V8 heapTotal delta, per connection' }),
+      entry('realtime.memory.20k.rss_less_heap_slack', per.rssLessHeapSlack, 'bytes/connection', { notes: 'outside-heap delta + heapUsed delta: RSS without the free space V8 keeps committed' }),
       entry('realtime.memory.20k.connections', opened.ok, 'count', { notes: clamped ?? `requested ${REQUESTED}` }),
       entry('realtime.memory.20k.retained_heap_after_close', retained.heap, 'bytes/connection'),
       entry('realtime.memory.20k.handshakes_per_second', opened.ok / opened.seconds, 'handshakes/s'),
@@ -198,7 +216,7 @@ async function run() {
       ['realtime.memory.20k', `${kb(Math.max(per.heap, per.rss))}/conn`, `heap ${kb(per.heap)}, RSS ${kb(per.rss)}, ext ${kb(per.external)} per socket; N = ${opened.ok.toLocaleString('en-US')}${clamped ? ' (fd limit)' : ''}`, '≤ 8 KB', status],
       ['  after closing all', `${kb(retained.heap)}/conn`, `heap kept per former socket; RSS ${fmt(closed.memory.rss / 2 ** 20, 0)} MiB`, '-', ''],
     ];
-    notes.push(`realtime.memory.20k: ${opened.ok.toLocaleString('en-US')} visitor sockets (hello → welcome, each creating a customer through ingestion) from ${WORKERS} load worker processes, ${HANDSHAKES} handshakes in flight, opened in ${fmt(opened.seconds, 1)}s (${fmt(opened.ok / opened.seconds, 0)}/s; open→welcome p50 ${fmt(opened.handshakeP50, 0)} / p99 ${fmt(opened.handshakeP99, 0)} ms). Server after gc: heapUsed ${fmt(before.memory.heapUsed / 2 ** 20, 1)} → ${fmt(after.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(before.memory.rss / 2 ** 20, 1)} → ${fmt(after.memory.rss / 2 ** 20, 1)} MiB, external+arrayBuffers ${fmt((before.memory.external + before.memory.arrayBuffers) / 2 ** 20, 1)} → ${fmt((after.memory.external + after.memory.arrayBuffers) / 2 ** 20, 1)} MiB; after closing all: heapUsed ${fmt(closed.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(closed.memory.rss / 2 ** 20, 1)} MiB. Per socket: heap ${fmt(per.heap, 0)} B used; RSS ${fmt(per.rss, 0)} B = V8 heap committed ${fmt(per.heapCommitted, 0)} B + outside the V8 heap ${fmt(per.native, 0)} B (libuv/socket wrappers, SQLite page cache growth from the customers created, malloc); kernel socket buffers are not in RSS. The heap includes the ingestion's CustomerCache entry of each visitor's new customer (bounded LRU of 20,000, ~1.8 KB each: what stays after closing). ${stats.counts.customers} customers, ${stats.counts.events} events stored.`);
+    notes.push(`realtime.memory.20k: ${opened.ok.toLocaleString('en-US')} visitor sockets (hello → welcome, each creating a customer through ingestion) from ${WORKERS} load worker processes, ${HANDSHAKES} handshakes in flight, opened in ${fmt(opened.seconds, 1)}s (${fmt(opened.ok / opened.seconds, 0)}/s; open→welcome p50 ${fmt(opened.handshakeP50, 0)} / p99 ${fmt(opened.handshakeP99, 0)} ms). Server after gc: heapUsed ${fmt(before.memory.heapUsed / 2 ** 20, 1)} → ${fmt(after.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(before.memory.rss / 2 ** 20, 1)} → ${fmt(after.memory.rss / 2 ** 20, 1)} MiB, external+arrayBuffers ${fmt((before.memory.external + before.memory.arrayBuffers) / 2 ** 20, 1)} → ${fmt((after.memory.external + after.memory.arrayBuffers) / 2 ** 20, 1)} MiB; after closing all: heapUsed ${fmt(closed.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(closed.memory.rss / 2 ** 20, 1)} MiB. Each state measured after gc once RSS and V8's committed heap stopped moving (V8 shrinks its heap seconds after a burst; ${fmt(before.settledMs / 1000, 0)}s / ${fmt(after.settledMs / 1000, 0)}s). Per socket: heap ${fmt(per.heap, 0)} B used; RSS ${fmt(per.rss, 0)} B = V8 heap committed ${fmt(per.heapCommitted, 0)} B + outside the V8 heap ${fmt(per.native, 0)} B; RSS less V8's free heap space ${fmt(per.rssLessHeapSlack, 0)} B (libuv/socket wrappers, malloc, and the SQLite page cache (≤ 64 MiB) growing with the database, which grew ${fmt((after.dbBytes - before.dbBytes) / 2 ** 20, 1)} MiB = ${fmt((after.dbBytes - before.dbBytes) / n, 0)} B per hello); kernel socket buffers are not in RSS. The heap includes the ingestion's CustomerCache entry of each visitor's new customer (bounded LRU of 20,000, ~1.8 KB each: what stays after closing). ${stats.counts.customers} customers, ${stats.counts.events} events stored.`);
     if (clamped) notes.push(`  !!! ${clamped}`);
     for (const p of problems) notes.push(`  !!! ERROR: ${p}`);
     return { name: 'realtime.memory.20k', entries, rows, notes, problems, requested: REQUESTED, connections: opened.ok, clamped, perConnection: per, retained, before: before.memory, after: after.memory, closed: closed.memory, opened, fdLimit: idle.fdLimit };

@@ -119,6 +119,10 @@ describe.each(await storeFactories())('attachments on $name', (factory) => {
     const r = await upload('/v1/attachments?fileName=receipt.png', png(), visitorA, 'image/png');
     expect(r.statusCode, r.body).toBe(201);
     expect(r.headers['access-control-allow-origin']).toBe('*');
+    // The widget uploads from the shop's pages: the browser asks first.
+    const preflight = await t.app.inject({ method: 'OPTIONS', url: '/v1/attachments?fileName=x.png', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
     const mine = r.json<Uploaded>();
     const stored = await t.store.getAttachment(t.ws.id, mine.id);
     expect(stored).toMatchObject({ uploaderType: 'customer', customerId: customerA.id, messageId: null });
@@ -158,6 +162,35 @@ describe.each(await storeFactories())('attachments on $name', (factory) => {
     expect(readBack.headers['content-disposition']).toMatch(/^attachment; /);
     expect((await download(`/v1/attachments/${invoice.id}`, visitorB)).statusCode).toBe(404);
     expect((await download('/v1/attachments/att_unknown', visitorA)).statusCode).toBe(404);
+
+    // A file on an internal note stays with the team, even in the customer's own conversation.
+    const internal = (await operatorUpload('fraud-check.pdf', pdf)).json<Uploaded>();
+    const note = await t.api('POST', `/api/v1/conversations/${started.conversation.id}/messages`, { kind: 'note', text: 'see attached', attachmentIds: [internal.id] });
+    expect(note.statusCode, note.body).toBe(201);
+    expect((await download(`/v1/attachments/${internal.id}`, visitorA)).statusCode).toBe(404);
+    expect((await download(`/api/v1/attachments/${internal.id}`, t.ws.apiToken)).statusCode).toBe(200);
+  });
+
+  it('lets a visitor hold at most the unsent-upload limit, and more once some are sent', async () => {
+    const session = await t.services.visitorSessions.open({ type: 'hello', v: 1, writeKey: t.ws.writeKey, anonymousId: 'anon-hoarder' });
+    const token = await t.services.visitorSessions.issueToken(session);
+    const ids: string[] = [];
+    for (let i = 0; i < CONVERSATION_LIMITS.unsentUploads; i++) {
+      const r = await upload(`/v1/attachments?fileName=p${i}.png`, png(), token);
+      expect(r.statusCode, r.body).toBe(201);
+      ids.push(r.json<Uploaded>().id);
+    }
+    const before = await t.count('attachments');
+    const over = await upload('/v1/attachments?fileName=one-more.png', png(), token);
+    expect(over.statusCode).toBe(429);
+    expect(over.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(await t.count('attachments')).toBe(before);
+    // Sending one frees a place.
+    await t.services.conversations.send({
+      workspaceId: t.ws.id, sender: { type: 'customer', customerId: session.customerId, name: null }, channel: 'webchat', kind: 'text',
+      text: '', attachmentIds: [ids[0]!], clientMessageId: null, customerScope: session.family,
+    });
+    expect((await upload('/v1/attachments?fileName=one-more.png', png(), token)).statusCode).toBe(201);
   });
 
   it('keeps workspaces apart for visitors too', async () => {

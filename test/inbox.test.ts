@@ -219,12 +219,13 @@ describe.each(await storeFactories())('the inbox on $name', (factory) => {
 
     // Tampered cursors: refused, naming `cursor`.
     const real = Buffer.from(cursors[0]!, 'base64url').toString();
-    const [at, id] = [real.slice(0, real.indexOf('.')), real.slice(real.indexOf('.') + 1)];
+    const at = real.slice(0, real.indexOf('.'));
+    const id = real.slice(real.indexOf('.') + 1);
     expect(Number(at)).toBe(started.find((c) => c.id === pages[0]![6])!.activityAt);
     for (const bad of [
       'not-a-cursor',
       Buffer.from(`${at}.${id}x`).toString('base64url'),
-      Buffer.from(`${at}.msg_${id!.slice(4)}`).toString('base64url'),
+      Buffer.from(`${at}.msg_${id.slice(4)}`).toString('base64url'),
       Buffer.from(`.${id}`).toString('base64url'),
       Buffer.from(`${at}x.${id}`).toString('base64url'),
       Buffer.from(`${at}`).toString('base64url'),

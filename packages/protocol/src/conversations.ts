@@ -37,6 +37,8 @@ export const CONVERSATION_LIMITS = {
   /** Bytes of one attachment. */
   attachmentBytes: 10 * 1024 * 1024,
   attachmentsPerMessage: 10,
+  /** Uploads a visitor may hold that no message has carried yet (stops a write key being used as free storage). */
+  unsentUploads: 20,
   fileNameLength: 200,
   csatCommentChars: 2_000,
   snippetBodyChars: 5_000,

@@ -87,6 +87,7 @@ export interface ConversationStoreOps {
   conversationsOfCustomers(workspaceId: string, customerIds: string[], limit: number): Promise<ConversationRecord[]>;
 
   insertMessage(m: MessageRecord): Promise<void>;
+  getMessage(workspaceId: string, id: string): Promise<MessageRecord | null>;
   findMessageByClientId(workspaceId: string, senderKey: string, clientMessageId: string): Promise<MessageRecord | null>;
   /** Messages with seq > afterSeq, in order; notes only when `includeNotes`. */
   listMessages(workspaceId: string, conversationId: string, opts: { afterSeq: number; limit: number; includeNotes: boolean }): Promise<MessageRecord[]>;
@@ -107,6 +108,8 @@ export interface ConversationStoreOps {
   insertAttachment(a: AttachmentRecord, data: Buffer): Promise<void>;
   getAttachment(workspaceId: string, id: string): Promise<AttachmentRecord | null>;
   getAttachmentData(workspaceId: string, id: string): Promise<Buffer | null>;
+  /** Uploads of this uploader that no message carries yet. */
+  countUnsentAttachments(workspaceId: string, uploaderId: string): Promise<number>;
   /** Binds uploaded, unsent attachments to a message; returns how many were bound. */
   bindAttachments(workspaceId: string, ids: string[], conversationId: string, messageId: string): Promise<number>;
 

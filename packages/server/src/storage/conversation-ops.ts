@@ -160,6 +160,15 @@ export function conversationOps(db: Kysely<Database>, dialect: Dialect): Convers
         channel: m.channel, sender_key: m.senderKey, client_message_id: m.clientMessageId, created_at: m.createdAt,
       }).execute();
     },
+    async countUnsentAttachments(workspaceId, uploaderId) {
+      const r = await db.selectFrom('attachments').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId).where('uploader_id', '=', uploaderId).where('message_id', 'is', null).executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+    async getMessage(workspaceId, id) {
+      const r = await db.selectFrom('messages').selectAll().where(ws('workspace_id', workspaceId)).where('id', '=', id).executeTakeFirst();
+      return r ? toMessage(r) : null;
+    },
     async findMessageByClientId(workspaceId, senderKey, clientMessageId) {
       const r = await db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('sender_key', '=', senderKey)
         .where('client_message_id', '=', clientMessageId).executeTakeFirst();

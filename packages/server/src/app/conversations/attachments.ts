@@ -47,6 +47,9 @@ export class Attachments {
     if (type === null) {
       throw new OmotenashiError('unsupported_media_type', `the file is not one of the accepted types (${ATTACHMENT_TYPES.join(', ')}); the type is read from the file's content, not its name`);
     }
+    if (uploader.type === 'customer' && (await this.deps.store.countUnsentAttachments(workspaceId, uploader.customerId)) >= CONVERSATION_LIMITS.unsentUploads) {
+      throw new OmotenashiError('rate_limited', `at most ${CONVERSATION_LIMITS.unsentUploads} uploads may wait unsent; send a message with them first`);
+    }
     const record: AttachmentRecord = {
       id: this.deps.ids.next('attachment'), workspaceId,
       // An operator's upload belongs to no customer until a message binds it to a conversation.
@@ -73,6 +76,9 @@ export class Attachments {
     if (a.uploaderType === 'customer' && reader.family.includes(a.customerId)) return true;
     if (a.messageId === null || a.conversationId === null) return false;
     const c = await this.deps.store.getConversation(a.workspaceId, a.conversationId);
-    return c !== null && reader.family.includes(c.customerId);
+    if (c === null || !reader.family.includes(c.customerId)) return false;
+    // A file attached to an internal note is the team's, not the customer's.
+    const m = await this.deps.store.getMessage(a.workspaceId, a.messageId);
+    return m !== null && m.kind === 'text';
   }
 }

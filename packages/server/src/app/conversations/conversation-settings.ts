@@ -39,18 +39,25 @@ export class ConversationSettingsReader {
   }
 
   async set(workspaceId: string, patch: Partial<ConversationSettings>): Promise<ConversationSettings> {
-    const doc = await this.store.getWorkspaceSettings(workspaceId);
-    const next = { ...DEFAULT_CONVERSATION_SETTINGS, ...((doc['conversations'] ?? {}) as Partial<ConversationSettings>), ...patch };
-    await this.store.setWorkspaceSettings(workspaceId, { ...doc, conversations: next });
+    // Read-modify-write of the shared settings document in one transaction, so another key
+    // written at the same time (a secret, the etiquette) is not lost.
+    const next = await this.store.transaction(async (tx) => {
+      const doc = await tx.getWorkspaceSettings(workspaceId);
+      const merged = { ...DEFAULT_CONVERSATION_SETTINGS, ...((doc['conversations'] ?? {}) as Partial<ConversationSettings>), ...patch };
+      await tx.setWorkspaceSettings(workspaceId, { ...doc, conversations: merged });
+      return merged;
+    });
     this.cache.delete(workspaceId);
     return next;
   }
 
   /** Creates (or replaces) the secret the shop's backend signs visitor identities with. */
   async rotateIdentitySecret(workspaceId: string): Promise<string> {
-    const doc = await this.store.getWorkspaceSettings(workspaceId);
     const secret = `idsec_${randomBytes(24).toString('base64url')}`;
-    await this.store.setWorkspaceSettings(workspaceId, { ...doc, identitySecret: secret });
+    await this.store.transaction(async (tx) => {
+      const doc = await tx.getWorkspaceSettings(workspaceId);
+      await tx.setWorkspaceSettings(workspaceId, { ...doc, identitySecret: secret });
+    });
     this.cache.delete(workspaceId);
     return secret;
   }

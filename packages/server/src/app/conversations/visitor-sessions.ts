@@ -34,7 +34,7 @@ const SESSION_TTL_MS = 12 * 3_600_000;
  * refused rather than trusted.
  */
 export class VisitorSessions {
-  private readonly linkSecrets = new Map<string, Promise<string>>();
+  private readonly linkSecrets = new Map<string, string>();
 
   constructor(
     private readonly deps: { store: Store; credentials: Credentials; settings: ConversationSettingsReader; ingest: IngestService; ids: IdGenerator; clock: Clock },
@@ -111,7 +111,7 @@ export class VisitorSessions {
   async issueToken(s: VisitorSession): Promise<string> {
     const exp = this.deps.clock.now() + SESSION_TTL_MS;
     const body = `${s.workspaceId}.${s.customerId}.${exp}`;
-    return `vst.${body}.${this.sign(await this.linkSecret(s.workspaceId), body)}`;
+    return `vst.${body}.${this.sign((await this.linkSecret(s.workspaceId))!, body)}`;
   }
 
   /** The workspace and customer a visitor token names, if it is genuine and unexpired. */
@@ -121,7 +121,9 @@ export class VisitorSessions {
     if (parts.length !== 5 || parts[0] !== 'vst') throw bad();
     const [, workspaceId, customerId, expRaw, sig] = parts as [string, string, string, string, string];
     if (!/^[\w-]{1,80}$/.test(workspaceId)) throw bad();
-    const expected = this.sign(await this.linkSecret(workspaceId), `${workspaceId}.${customerId}.${expRaw}`);
+    const secret = await this.linkSecret(workspaceId, false);
+    if (secret === null) throw bad();
+    const expected = this.sign(secret, `${workspaceId}.${customerId}.${expRaw}`);
     const a = Buffer.from(sig);
     const b = Buffer.from(expected);
     if (a.length !== b.length || !timingSafeEqual(a, b) || Number(expRaw) <= this.deps.clock.now()) throw bad();
@@ -130,14 +132,16 @@ export class VisitorSessions {
 
   /** A signed link token (satisfaction survey links): `<payload>.<signature>`. */
   async signLink(workspaceId: string, payload: string): Promise<string> {
-    return `${payload}.${this.sign(await this.linkSecret(workspaceId), payload)}`;
+    return `${payload}.${this.sign((await this.linkSecret(workspaceId))!, payload)}`;
   }
 
   async verifyLink(workspaceId: string, token: string): Promise<string | null> {
     const dot = token.lastIndexOf('.');
     if (dot < 1) return null;
     const payload = token.slice(0, dot);
-    const expected = Buffer.from(this.sign(await this.linkSecret(workspaceId), payload));
+    const secret = await this.linkSecret(workspaceId, false);
+    if (secret === null) return null;
+    const expected = Buffer.from(this.sign(secret, payload));
     const got = Buffer.from(token.slice(dot + 1));
     return got.length === expected.length && timingSafeEqual(got, expected) ? payload : null;
   }
@@ -146,20 +150,34 @@ export class VisitorSessions {
     return createHmac('sha256', secret).update(body).digest('base64url');
   }
 
-  /** A per-workspace server secret (kept in settings, so every process and restart agrees). */
-  private linkSecret(workspaceId: string): Promise<string> {
-    let p = this.linkSecrets.get(workspaceId);
-    if (!p) {
-      p = (async () => {
-        const doc = await this.deps.store.getWorkspaceSettings(workspaceId);
-        if (typeof doc['linkSecret'] === 'string') return doc['linkSecret'];
-        const secret = randomBytes(32).toString('base64url');
-        await this.deps.store.setWorkspaceSettings(workspaceId, { ...doc, linkSecret: secret });
-        return secret;
-      })();
-      this.linkSecrets.set(workspaceId, p);
-      p.catch(() => this.linkSecrets.delete(workspaceId));
+  /**
+   * A per-workspace server secret (kept in settings, so every process and restart agrees).
+   * Only issuing creates it; verifying never does, so forged tokens naming made-up workspaces
+   * cost one read and leave nothing behind.
+   */
+  private async linkSecret(workspaceId: string, create = true): Promise<string | null> {
+    const hit = this.linkSecrets.get(workspaceId);
+    if (hit) return hit;
+    const doc = await this.deps.store.getWorkspaceSettings(workspaceId);
+    if (typeof doc['linkSecret'] === 'string') {
+      this.remember(workspaceId, doc['linkSecret']);
+      return doc['linkSecret'];
     }
-    return p;
+    if (!create || !(await this.deps.store.getWorkspace(workspaceId))) return null;
+    const secret = randomBytes(32).toString('base64url');
+    // Read-modify-write inside a transaction, so a concurrent settings change in this process is not lost.
+    const stored = await this.deps.store.transaction(async (tx) => {
+      const fresh = await tx.getWorkspaceSettings(workspaceId);
+      if (typeof fresh['linkSecret'] === 'string') return fresh['linkSecret'];
+      await tx.setWorkspaceSettings(workspaceId, { ...fresh, linkSecret: secret });
+      return secret;
+    });
+    this.remember(workspaceId, stored);
+    return stored;
+  }
+
+  private remember(workspaceId: string, secret: string): void {
+    if (this.linkSecrets.size > 10_000) this.linkSecrets.clear();
+    this.linkSecrets.set(workspaceId, secret);
   }
 }

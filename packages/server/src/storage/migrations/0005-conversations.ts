@@ -100,6 +100,7 @@ export function conversations(dialect: Dialect): Migration {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('attachments_message').on('attachments').columns(['message_id']).execute();
+      await db.schema.createIndex('attachments_uploader').on('attachments').columns(['uploader_id', 'message_id']).execute();
 
       await db.schema
         .createTable('sla_policies')

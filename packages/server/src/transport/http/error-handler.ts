@@ -17,7 +17,7 @@ export function errorHandler(metrics: Metrics) {
     const e = toOmotenashiError(err);
     const status = ERROR_STATUS[e.code];
     if (status >= 500) req.log.error({ err }, 'request failed');
-    if (req.url.startsWith('/v1/')) metrics.eventsRejected.inc({ code: e.code });
+    if (/^\/v1\/(track|identify|page|screen|group|alias|batch)\b/.test(req.url)) metrics.eventsRejected.inc({ code: e.code });
     const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) } };
     void reply.code(status).send(body);
   };
