@@ -133,11 +133,7 @@ describe.each(await storeFactories())('assignment on $name', (factory) => {
     expect(got).toEqual([ben.id, ben.id, ben.id]);
   });
 
-  // BUG (PostgreSQL): concurrent `auto` assignments each read the operator's load and the
-  // round-robin cursor in their own READ COMMITTED transaction without locking either, so they all
-  // see the operator below capacity and all pick them (capacity 1, six requests: four assigned).
-  // SQLite runs one write transaction at a time and passes. See the report; unskip when fixed.
-  it.skipIf(factory.name === 'postgres')('never assigns beyond capacity, even to concurrent `auto` requests', async () => {
+  it('never assigns beyond capacity, even to concurrent `auto` requests', async () => {
     const ana = await operator('Ana', { capacity: 1 });
     await presence(ana, 'online');
     const waiting: Conversation[] = [];

@@ -47,4 +47,26 @@ describe.each(await storeFactories())('Conversations and the care loop on $name'
     // Once: the monitor ticking again reports nothing new.
     expect(await t.services.slaMonitor.tick()).toBe(0);
   });
+
+  it('erases a customer\'s conversations, messages, uploads and webhook deliveries, and fixes the counts', async () => {
+    t = await startTestApp(factory);
+    expect((await t.api('POST', '/api/v1/webhook-subscriptions', { url: 'https://hooks.example.com/omotenashi', events: ['message.created', 'conversation.created'] })).statusCode).toBe(201);
+    await t.track('/v1/identify', { userId: 'u-erase', traits: { email: 'erase@example.com' } });
+    const started = await t.api('POST', '/api/v1/conversations', { customer: { userId: 'u-erase' }, text: 'my address is 1-2-3 Ginza' });
+    const { conversation } = started.json() as { conversation: { id: string; customerId: string } };
+    await t.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { text: 'Thank you, noted.' });
+    const other = await t.api('POST', '/api/v1/conversations', { customer: { customerId: (await t.track('/v1/identify', { userId: 'u-stays' }), (await t.api('GET', '/api/v1/customers/lookup?userId=u-stays')).json().id) }, text: 'I stay' });
+    expect(other.statusCode).toBe(201);
+    expect(await t.count('webhook_outbox')).toBe(5);
+    expect((await t.api('GET', '/api/v1/conversations/counts')).json().byStatus.open).toBe(2);
+
+    const erased = await t.api('DELETE', `/api/v1/customers/${conversation.customerId}`);
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(erased.json().deleted).toMatchObject({ conversations: 1, messages: 2, webhook_outbox: 3 });
+    expect(await t.count('webhook_outbox')).toBe(2);
+    expect((await t.api('GET', `/api/v1/conversations/${conversation.id}`)).statusCode).toBe(404);
+    expect((await t.api('GET', '/api/v1/conversations/counts')).json().byStatus.open).toBe(1);
+    const outbox = await t.store.dueOutbox(t.clock.now() + 1, 100);
+    expect(outbox.map((o) => o.body).join('\n')).not.toContain('Ginza');
+  });
 });

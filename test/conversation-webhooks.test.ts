@@ -172,13 +172,7 @@ describe.each(await storeFactories())('conversation webhooks on $name', (factory
     expect(all.requests.length + messagesOnly.requests.length + elsewhere.requests.length).toBe(10);
   });
 
-  // BUG (PostgreSQL): the outbox is read `order by next_attempt_at` only, and every event
-  // written in the same millisecond (one transaction, or several) has the same next_attempt_at,
-  // so ties come back in whatever order PostgreSQL's scan finds them: once delivered rows have
-  // been updated, csat.received goes out before its conversation.updated, a status change before
-  // the reply that preceded it (seen within 25 rounds every run). SQLite returns ties in insertion
-  // order and passes. See the report; unskip when fixed.
-  it.skipIf(factory.name === 'postgres')('delivers events in the order they happened (created before its first message)', async () => {
+  it('delivers events in the order they happened (created before its first message)', async () => {
     t = await startTestApp(factory, { services: { allowPrivateWebhooks: true } });
     const all = await rx('/hooks/all');
     await subscribe(all.url, WEBHOOK_EVENTS);

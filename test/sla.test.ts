@@ -263,6 +263,37 @@ describe.each(await storeFactories())('service-level targets on $name', (factory
     });
   });
 
+  it('keeps the resolution clock running through a snooze ended by hand', async () => {
+    await start();
+    const policyId = await policy({ name: 'Two hours to resolve', firstResponseMinutes: 60, resolutionMinutes: 120 });
+    const T0 = t.clock.now();
+    const c = await customerWrites('resolve-by-hand', 'My invoice is wrong');
+    expect(c.sla).toMatchObject({ policyId, resolutionDueAt: T0 + 120 * MINUTE, firstResponseDueAt: T0 + 60 * MINUTE });
+    t.clock.ms = T0 + 10 * MINUTE;
+    await reply(c.id);
+    const snoozed = (await ok(t.api('POST', `/api/v1/conversations/${c.id}/status`, { status: 'snoozed', snoozedUntil: new Date(T0 + 30 * MINUTE).toISOString() }))).json<Conversation>();
+    expect(snoozed.sla).toMatchObject({ resolutionDueAt: T0 + 120 * MINUTE, target: 'resolution' });
+    t.clock.ms = T0 + 20 * MINUTE;
+    const opened = (await ok(t.api('POST', `/api/v1/conversations/${c.id}/status`, { status: 'open' }))).json<Conversation>();
+    expect(opened.sla).toMatchObject({ resolutionDueAt: T0 + 120 * MINUTE, target: 'resolution', state: 'ok' });
+    await tickAt(T0 + 120 * MINUTE);
+    expect(await get(c.id)).toMatchObject({ sla: { state: 'breached', breaches: ['resolution'] } });
+  });
+
+  it('keeps the resolution clock running through a snooze that wakes up by itself', async () => {
+    await start();
+    await policy({ name: 'Two hours to resolve', firstResponseMinutes: 60, resolutionMinutes: 120 });
+    const T0 = t.clock.now();
+    const c = await customerWrites('resolve-wake', 'My invoice is wrong');
+    t.clock.ms = T0 + 10 * MINUTE;
+    await reply(c.id);
+    await ok(t.api('POST', `/api/v1/conversations/${c.id}/status`, { status: 'snoozed', snoozedUntil: new Date(T0 + 30 * MINUTE).toISOString() }));
+    await tickAt(T0 + 30 * MINUTE);
+    expect(await get(c.id)).toMatchObject({ status: 'open', sla: { resolutionDueAt: T0 + 120 * MINUTE } });
+    await tickAt(T0 + 120 * MINUTE);
+    expect(await get(c.id)).toMatchObject({ sla: { state: 'breached', breaches: ['resolution'] } });
+  });
+
   it('chooses the most specific policy: channel and priority > priority > channel > the default', async () => {
     await start();
     const T0 = t.clock.now();
@@ -294,11 +325,7 @@ describe.each(await storeFactories())('service-level targets on $name', (factory
     expect(first.sla).toMatchObject({ policyId: apiOnly, firstResponseDueAt: T0 + 120 * MINUTE });
   });
 
-  // BUG: a conversation's SLA policy is chosen once, when it is created (always at priority
-  // `normal`), and stored in slaPolicyId; PATCHing the priority to `urgent` never re-chooses it,
-  // so a priority=urgent policy can never beat the channel-only policy the conversation started
-  // under (Conversations.update changes `priority` only). See the report; unskip when fixed.
-  it.skip('a priority=urgent policy beats a channel-only one once the conversation is marked urgent', async () => {
+  it('a priority=urgent policy beats a channel-only one once the conversation is marked urgent', async () => {
     await start();
     const apiOnly = await policy({ name: 'API', channel: 'api', firstResponseMinutes: 120, nextResponseMinutes: 60 });
     const urgent = await policy({ name: 'Urgent', priority: 'urgent', firstResponseMinutes: 10, nextResponseMinutes: 5 });

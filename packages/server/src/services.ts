@@ -67,7 +67,7 @@ export interface ServiceOptions {
   /** Allow webhooks to private/loopback addresses (tests, on-premise receivers). */
   allowPrivateWebhooks?: boolean;
   /** Where background loops (timers, webhooks) report failures they retry; `serve` logs them. */
-  onBackgroundError?: (loop: 'timers' | 'webhooks' | 'bus' | 'sla' | 'realtime', err: unknown) => void;
+  onBackgroundError?: (loop: 'timers' | 'webhooks' | 'bus' | 'sla' | 'realtime' | 'channels', err: unknown) => void;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
@@ -94,7 +94,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       onTouch: (t) => bus.publish('touch', t),
     },
   });
-  const backgroundError = (loop: 'timers' | 'webhooks' | 'sla' | 'realtime') => (err: unknown) => {
+  const backgroundError = (loop: 'timers' | 'webhooks' | 'sla' | 'realtime' | 'channels') => (err: unknown) => {
     metrics.backgroundErrors.inc({ loop });
     options.onBackgroundError?.(loop, err);
   };
@@ -105,6 +105,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const slaPolicies = new SlaPolicies(store, clock);
   const conversations = new Conversations({
     store, ids, clock, bus, policies: slaPolicies, webhooks: conversationWebhooks, settings: conversationSettings,
+    onDeliveryError: backgroundError('channels'),
     // A low score puts a person on it: an item in the "needs you now" queue.
     onLowCsat: async (tx, c, score, comment) => {
       await tx.insertCareItems('care_items', [{

@@ -64,6 +64,8 @@ export interface ConversationFilter {
   slaState?: SlaState;
 }
 export interface ConversationCursor { activityAt: number; id: string }
+/** A position in a conversation's messages, notes included (they share their message's seq). */
+export interface MessageCursor { seq: number; createdAt: number; id: string }
 
 export type ConversationPatch = Partial<Omit<ConversationRecord, 'id' | 'workspaceId' | 'customerId' | 'createdAt'>>;
 
@@ -90,7 +92,7 @@ export interface ConversationStoreOps {
   getMessage(workspaceId: string, id: string): Promise<MessageRecord | null>;
   findMessageByClientId(workspaceId: string, senderKey: string, clientMessageId: string): Promise<MessageRecord | null>;
   /** Messages with seq > afterSeq, in order; notes only when `includeNotes`. */
-  listMessages(workspaceId: string, conversationId: string, opts: { afterSeq: number; limit: number; includeNotes: boolean }): Promise<MessageRecord[]>;
+  listMessages(workspaceId: string, conversationId: string, opts: { afterSeq: number; after?: MessageCursor | null; limit: number; includeNotes: boolean }): Promise<MessageRecord[]>;
   /**
    * One continuous thread across the customers' conversations and channels, newest first,
    * keyset-paged on (createdAt, id) before the cursor.
@@ -128,6 +130,7 @@ export interface ConversationStoreOps {
   deleteWebhookSubscription(workspaceId: string, id: string): Promise<boolean>;
 
   setOperatorRouting(workspaceId: string, operatorId: string, patch: { teams?: string[]; capacity?: number; presence?: Presence }): Promise<boolean>;
+  /** The team's round-robin position; call inside the assigning transaction (it locks the row on PostgreSQL). */
   getAssignmentCursor(workspaceId: string, team: string): Promise<string | null>;
   setAssignmentCursor(workspaceId: string, team: string, operatorId: string): Promise<void>;
 }

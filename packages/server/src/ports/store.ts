@@ -160,6 +160,8 @@ export interface OnsiteMessageRecord {
 export interface OutboxRecord {
   id: string; workspaceId: string; decisionId: string; url: string; body: string; status: 'pending' | 'sending' | 'delivered' | 'failed';
   attempts: number; nextAttemptAt: number; lastError: string | null; createdAt: number;
+  /** Set for conversation events (whose bodies carry the customer's messages), so erasure finds them. */
+  customerId?: string | null;
 }
 
 export interface CareStoreOps {

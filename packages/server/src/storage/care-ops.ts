@@ -180,13 +180,14 @@ export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
       if (rows.length === 0) return;
       await db.insertInto('webhook_outbox').values(rows.map((o) => ({
         id: o.id, workspace_id: o.workspaceId, decision_id: o.decisionId, url: o.url, body: o.body, status: o.status,
-        attempts: o.attempts, next_attempt_at: o.nextAttemptAt, last_error: o.lastError, created_at: o.createdAt,
+        attempts: o.attempts, next_attempt_at: o.nextAttemptAt, last_error: o.lastError, created_at: o.createdAt, customer_id: o.customerId ?? null,
       }))).execute();
     },
     async dueOutbox(now, limit) {
       // 'sending' rows are leased: their next_attempt_at is the lease end, after which they are due again.
       const rows = await db.selectFrom('webhook_outbox').selectAll().where('status', 'in', ['pending', 'sending']).where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at').limit(limit).execute();
+        // Ties (one change's events share a millisecond) go by id, which is time-ordered: receivers get events in the order they happened.
+        .orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
       return rows.map(toOutbox);
     },
     async claimOutbox(id, now, leaseUntil) {

@@ -174,9 +174,15 @@ export function conversationOps(db: Kysely<Database>, dialect: Dialect): Convers
         .where('client_message_id', '=', clientMessageId).executeTakeFirst();
       return r ? toMessage(r) : null;
     },
-    async listMessages(workspaceId, conversationId, { afterSeq, limit, includeNotes }) {
-      let q = db.selectFrom('messages').selectAll().where(ws('workspace_id', workspaceId)).where('conversation_id', '=', conversationId)
-        .where('seq', '>', afterSeq);
+    async listMessages(workspaceId, conversationId, { afterSeq, after, limit, includeNotes }) {
+      let q = db.selectFrom('messages').selectAll().where(ws('workspace_id', workspaceId)).where('conversation_id', '=', conversationId);
+      // Keyset on (seq, created_at, id) when resuming inside a seq (notes share their message's seq).
+      q = after
+        ? q.where((eb) => eb.or([
+          eb('seq', '>', after.seq),
+          eb.and([eb('seq', '=', after.seq), eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])])]),
+        ])).where('seq', '>=', after.seq)
+        : q.where('seq', '>', afterSeq);
       if (!includeNotes) q = q.where('kind', '<>', 'note');
       // A note shares the seq of the message it follows: within one seq, in the order written.
       const rows = await q.orderBy('seq').orderBy('created_at').orderBy('id').limit(limit).execute();
@@ -330,9 +336,14 @@ export function conversationOps(db: Kysely<Database>, dialect: Dialect): Convers
       return Number(r.numUpdatedRows) > 0;
     },
     async getAssignmentCursor(workspaceId, team) {
-      const r = await db.selectFrom('assignment_cursors').select('last_operator_id').where('workspace_id', '=', workspaceId).where('team', '=', team)
-        .executeTakeFirst();
-      return r?.last_operator_id ?? null;
+      // The row is created if missing and, on PostgreSQL, locked until the transaction ends: two
+      // processes auto-assigning in one team take turns, so neither reads a load the other is changing.
+      await db.insertInto('assignment_cursors').values({ workspace_id: workspaceId, team, last_operator_id: '' })
+        .onConflict((oc) => oc.columns(['workspace_id', 'team']).doNothing()).execute();
+      let q = db.selectFrom('assignment_cursors').select('last_operator_id').where('workspace_id', '=', workspaceId).where('team', '=', team);
+      if (dialect === 'postgres') q = q.forUpdate();
+      const r = await q.executeTakeFirst();
+      return r?.last_operator_id ? r.last_operator_id : null;
     },
     async setAssignmentCursor(workspaceId, team, operatorId) {
       await db.insertInto('assignment_cursors').values({ workspace_id: workspaceId, team, last_operator_id: operatorId })

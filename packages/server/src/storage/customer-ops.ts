@@ -110,7 +110,10 @@ export function customerOps(db: Kysely<Database>, dialect: Dialect): CustomerOps
       const o = await db.deleteFrom('webhook_outbox').where('workspace_id', '=', workspaceId)
         .where('decision_id', 'in', db.selectFrom('decisions').select('id').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids))
         .executeTakeFirst();
-      counts['webhook_outbox'] = Number(o.numDeletedRows);
+      // Conversation events name their customer: their bodies carry messages, so they go too,
+      // delivered or not.
+      const oc = await db.deleteFrom('webhook_outbox').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).executeTakeFirst();
+      counts['webhook_outbox'] = Number(o.numDeletedRows) + Number(oc.numDeletedRows);
       for (const table of ['decisions', 'timers', 'care_items', 'tasks', 'onsite_messages'] as const) {
         const r = await db.deleteFrom(table).where(ws('workspace_id', workspaceId)).where('customer_id', 'in', ids).executeTakeFirst();
         counts[table] = Number(r.numDeletedRows);

@@ -141,7 +141,7 @@ export interface Database {
   assignment_cursors: { workspace_id: string; team: string; last_operator_id: string };
   webhook_outbox: {
     id: string; workspace_id: string; decision_id: string; url: string; body: string; status: string; attempts: number;
-    next_attempt_at: number; last_error: string | null; created_at: number;
+    next_attempt_at: number; last_error: string | null; created_at: number; customer_id: string | null;
   };
 }
 

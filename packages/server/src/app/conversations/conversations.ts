@@ -10,7 +10,7 @@ import type { IdGenerator } from '../../platform/ids.js';
 import type { Bus } from '../../ports/bus.js';
 import type { Clock } from '../../ports/clock.js';
 import type {
-  ConversationCursor, ConversationFilter, ConversationRecord, ConversationStoreOps, MessageRecord, SlaPolicyRecord, SlaTargetName,
+  ConversationCursor, ConversationFilter, ConversationRecord, ConversationStoreOps, MessageCursor, MessageRecord, SlaPolicyRecord, SlaTargetName,
   WebhookSubscriptionRecord,
 } from '../../ports/conversation-store.js';
 import type { CareStoreOps, Store, StoreOps } from '../../ports/store.js';
@@ -167,7 +167,7 @@ export class Conversations {
     return this.deps.store.customerThread(workspaceId, customerIds, opts);
   }
 
-  async messages(workspaceId: string, conversationId: string, opts: { afterSeq: number; limit: number; includeNotes: boolean }): Promise<MessageRecord[]> {
+  async messages(workspaceId: string, conversationId: string, opts: { afterSeq: number; after?: MessageCursor | null; limit: number; includeNotes: boolean }): Promise<MessageRecord[]> {
     return this.deps.store.listMessages(workspaceId, conversationId, opts);
   }
 
@@ -197,11 +197,14 @@ export class Conversations {
   }
 
   async update(workspaceId: string, id: string, patch: { priority?: Priority; labels?: string[] }): Promise<ConversationRecord> {
-    return this.change(workspaceId, id, async (_tx, c) => {
+    return this.change(workspaceId, id, async (_tx, c, _now, ctx) => {
       const changes: string[] = [];
       const next = { ...c };
       if (patch.priority !== undefined && patch.priority !== c.priority) {
         next.priority = patch.priority;
+        // The policy follows the priority (an urgent policy applies once it is urgent); running
+        // targets keep their deadlines, the next ones use the new policy.
+        next.slaPolicyId = choosePolicy(ctx.policies, c.channel, patch.priority).id;
         changes.push('priority');
       }
       if (patch.labels !== undefined) {
@@ -270,7 +273,8 @@ export class Conversations {
         next = { ...next, status: 'open', snoozedUntil: null };
         changes.push('status');
       }
-      next = await this.withSla(tx, ctx, next, changes.length ? ['reopened'] : [], now, out);
+      // Waking from a snooze is not a reopening: the resolution clock kept running through it.
+      next = await this.withSla(tx, ctx, next, [], now, out);
       if (next.slaState !== c.slaState) changes.push('sla');
       if (!changes.length && next.slaCheckAt === c.slaCheckAt && JSON.stringify(next.sla) === JSON.stringify(c.sla)) return null;
       return { next, changes, outcome: out };
@@ -281,7 +285,7 @@ export class Conversations {
 
   private async change(
     workspaceId: string, id: string,
-    fn: (tx: Tx, c: ConversationRecord, now: number, ctx: WorkspaceContext) => Promise<{ next: ConversationRecord; changes: string[]; outcome?: Outcome; webhook?: { event: 'csat.received'; data: unknown } } | null>,
+    fn: (tx: Tx, c: ConversationRecord, now: number, ctx: WorkspaceContext) => Promise<{ next: ConversationRecord; changes: string[]; outcome?: Outcome; webhook?: { event: 'csat.received'; data: { conversation: { customerId: string } } & Record<string, unknown> } } | null>,
     opts: { customerScope?: string[] | undefined } = {},
   ): Promise<ConversationRecord> {
     const ctx = await this.context(workspaceId);
@@ -350,11 +354,14 @@ export class Conversations {
   async autoAssignee(tx: Tx, workspaceId: string, team: string | null): Promise<string | null> {
     const operators = (await tx.listOperators(workspaceId)).filter((o) => o.disabledAt === null && (team === null || (o.teams ?? []).includes(team)));
     if (operators.length === 0) return null;
-    const loads = await tx.getCounts(workspaceId, { keys: operators.map((o) => `assignee:${o.id}:open`) });
     const cursorKey = team ?? '*';
+    // The cursor first: it locks the team's assignment (PostgreSQL), so the loads read next
+    // already include every assignment committed before ours.
+    const last = await tx.getAssignmentCursor(workspaceId, cursorKey);
+    const loads = await tx.getCounts(workspaceId, { keys: operators.map((o) => `assignee:${o.id}:open`) });
     const picked = pickAssignee(
       operators.map((o) => ({ id: o.id, presence: o.presence ?? 'offline', capacity: o.capacity ?? 10, load: loads[`assignee:${o.id}:open`] ?? 0 })),
-      await tx.getAssignmentCursor(workspaceId, cursorKey),
+      last,
     );
     if (picked) await tx.setAssignmentCursor(workspaceId, cursorKey, picked);
     return picked;

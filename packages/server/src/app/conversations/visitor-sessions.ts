@@ -106,6 +106,26 @@ export class VisitorSessions {
     if (r.ok) await this.deps.ingest.submit(s.workspaceId, [r.event]);
   }
 
+  /**
+   * The visitor's answer to an invitation or hint, recorded as the event the care loop reads
+   * (it ends the ladder; a dismissal starts the cool-down). The playbook is looked up when the
+   * connection that answers did not deliver the touch (it came before a reconnect).
+   */
+  async respondToTouch(s: VisitorSession, touchId: string, knownPlaybook: string | null, response: 'accepted' | 'dismissed'): Promise<void> {
+    let playbook = knownPlaybook;
+    if (playbook === null) {
+      const touches = await this.deps.store.listOnsiteMessages(s.workspaceId, s.customerId, 100);
+      playbook = touches.find((t) => t.id === touchId)?.playbookKey ?? null;
+    }
+    const now = this.deps.clock.now();
+    const r = validateEvent({
+      type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed',
+      anonymousId: s.anonymousId, ...(s.userId ? { userId: s.userId } : {}),
+      properties: { touchId, ...(playbook ? { playbook } : {}) },
+    }, { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => this.deps.ids.next('event') });
+    if (r.ok) await this.deps.ingest.submit(s.workspaceId, [r.event]);
+  }
+
   // ---- session tokens for the visitor's HTTP calls (attachments) ----------------------------
 
   async issueToken(s: VisitorSession): Promise<string> {

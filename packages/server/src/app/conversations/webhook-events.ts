@@ -30,7 +30,7 @@ export class ConversationWebhooks {
   }
 
   /** Queues `event` for every subscriber of it, inside the caller's transaction. */
-  async enqueue(tx: CareStoreOps, workspaceId: string, subs: WebhookSubscriptionRecord[], event: WebhookEvent, data: unknown): Promise<void> {
+  async enqueue(tx: CareStoreOps, workspaceId: string, subs: WebhookSubscriptionRecord[], event: WebhookEvent, data: { conversation: { customerId: string } } & Record<string, unknown>): Promise<void> {
     const targets = subs.filter((s) => s.events.includes(event));
     if (targets.length === 0) return;
     const now = this.clock.now();
@@ -38,7 +38,7 @@ export class ConversationWebhooks {
     const body = JSON.stringify({ id: eventId, type: event, createdAt: new Date(now).toISOString(), workspaceId, data });
     await tx.insertOutbox(targets.map((s) => ({
       id: this.ids.next('delivery'), workspaceId, decisionId: `${s.id}:${eventId}`, url: s.url, body,
-      status: 'pending' as const, attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now,
+      status: 'pending' as const, attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, customerId: data.conversation.customerId,
     })));
   }
 }

@@ -147,6 +147,10 @@ export function conversations(dialect: Dialect): Migration {
         .addPrimaryKeyConstraint('assignment_cursors_pk', ['workspace_id', 'team'])
         .execute();
 
+      // Conversation webhook events name their customer, so erasure can find them.
+      await db.schema.alterTable('webhook_outbox').addColumn('customer_id', 'text').execute();
+      await db.schema.createIndex('webhook_outbox_customer').on('webhook_outbox').columns(['customer_id']).execute();
+
       await db.schema.alterTable('operators').addColumn('teams', 'text', (c) => c.notNull().defaultTo('[]')).execute();
       await db.schema.alterTable('operators').addColumn('capacity', 'integer', (c) => c.notNull().defaultTo(10)).execute();
       await db.schema.alterTable('operators').addColumn('presence', 'text', (c) => c.notNull().defaultTo('offline')).execute();

@@ -50,7 +50,8 @@ export class OperatorConnection {
         const e = err instanceof OmotenashiError ? err : new OmotenashiError('internal_error', 'could not open the session; retry');
         if (!(err instanceof OmotenashiError)) this.ctx.onError(err);
         this.send({ type: 'error', code: e.code, message: e.message, ref: 'hello' });
-        this.socket.close(e.code === 'unauthorized' || e.code === 'forbidden' ? CLOSE_CODES.unauthorized : 1011, 'hello refused');
+        const code = e.code === 'unauthorized' || e.code === 'forbidden' ? CLOSE_CODES.unauthorized : e.code === 'internal_error' ? 1011 : CLOSE_CODES.protocolError;
+        this.socket.close(code, 'hello refused');
       });
       return;
     }

@@ -5,7 +5,6 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TOPICS, type ConversationChange, type PresenceSignal, type ReadSignal, type SlaSignal, type TypingSignal } from '../../app/conversations/events.js';
 import { conversationView, messageView, visitorConversationView } from '../../app/conversations/views.js';
 import type { OnsiteTouch } from '../../app/care/care-effects.js';
-import { validateEvent } from '../../domain/events/validate-event.js';
 import type { Services } from '../../services.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { HELLO_DEADLINE_MS, IDLE_TIMEOUT_MS, MAX_FRAME_BYTES } from './frames.js';
@@ -39,15 +38,7 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     credentials: services.credentials, presence: services.presence, onError,
     typing: (signal) => services.bus.publish(TOPICS.typing, signal),
     replyTarget: async (workspaceId) => (await services.slaPolicies.choose(workspaceId, 'webchat', 'normal')).policy.firstResponseMinutes,
-    respondToTouch: async (session, touchId, playbook, response) => {
-      const now = services.clock.now();
-      const r = validateEvent({
-        type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed',
-        anonymousId: session.anonymousId, ...(session.userId ? { userId: session.userId } : {}),
-        properties: { touchId, ...(playbook ? { playbook } : {}) },
-      }, { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => services.ids.next('event') });
-      if (r.ok) await services.ingest.submit(session.workspaceId, [r.event]);
-    },
+    respondToTouch: (session, touchId, playbook, response) => services.visitorSessions.respondToTouch(session, touchId, playbook, response),
   };
 
   const unsubscribe = [

@@ -76,7 +76,12 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
   app.get('/api/v1/operators', { schema: { tags: ['workspace'], summary: 'List operators', security: bearer } }, async (req) => {
     const auth = await authenticate(s, req);
     const ops = await s.store.listOperators(auth.workspaceId);
-    return { items: ops.map((o) => ({ id: o.id, email: o.email, name: o.name, role: o.role, createdAt: iso(o.createdAt) })) };
+    return {
+      items: ops.map((o) => ({
+        id: o.id, email: o.email, name: o.name, role: o.role, createdAt: iso(o.createdAt),
+        teams: o.teams ?? [], capacity: o.capacity ?? 10, presence: o.presence ?? 'offline', disabled: o.disabledAt !== null,
+      })),
+    };
   });
   app.post<{ Body: Static<typeof OperatorBody> }>('/api/v1/operators', { schema: { tags: ['workspace'], summary: 'Create an operator', body: OperatorBody, security: bearer } }, async (req, reply) => {
     const auth = await authenticate(s, req, 'admin');

@@ -28,6 +28,7 @@ const ListQuery = Type.Object({
 const CountsQuery = Type.Object({ status: Type.Optional(lit(CONVERSATION_STATUSES)) }, { additionalProperties: false });
 const MessagesQuery = Type.Object({
   afterSeq: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page (takes precedence over afterSeq)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 100 })),
 }, { additionalProperties: false });
 const SendBody = Type.Object({
@@ -139,17 +140,21 @@ export function conversationRoutes(app: FastifyInstance, s: Services): void {
     const auth = await authenticate(s, req);
     const c = await s.conversations.get(auth.workspaceId, req.params.id);
     const limit = req.query.limit ?? 100;
-    let rows = await s.conversations.messages(auth.workspaceId, c.id, { afterSeq: req.query.afterSeq ?? 0, limit, includeNotes: true });
-    // Notes share the seq of the message they follow: a full page gives back its last seq's
-    // rows so the next page (afterSeq = nextAfterSeq) starts with all of them, none skipped.
-    let nextAfterSeq: number | null = null;
-    if (rows.length === limit) {
-      const lastSeq = rows[rows.length - 1]!.seq;
-      const kept = rows.filter((m) => m.seq < lastSeq);
-      if (kept.length > 0) rows = kept;
-      nextAfterSeq = rows[rows.length - 1]!.seq;
+    let after: { seq: number; createdAt: number; id: string } | null = null;
+    if (req.query.cursor) {
+      const [seq, at, mid] = Buffer.from(req.query.cursor, 'base64url').toString().split('.');
+      if (!seq || !at || !mid || !Number.isSafeInteger(Number(seq)) || !Number.isSafeInteger(Number(at))) {
+        throw validationError([{ path: 'cursor', code: 'invalid_value', message: 'cursor is not one this API returned; pass nextCursor unchanged' }]);
+      }
+      after = { seq: Number(seq), createdAt: Number(at), id: mid };
     }
-    return { messages: rows.map((m) => messageView(m, 'operator')), nextAfterSeq };
+    const rows = await s.conversations.messages(auth.workspaceId, c.id, { afterSeq: req.query.afterSeq ?? 0, after, limit: limit + 1, includeNotes: true });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    // Notes share the seq of the message they follow, so the cursor is (seq, time, id): a page
+    // may end between two rows of one seq and the next starts exactly after it.
+    const nextCursor = rows.length > limit && last ? Buffer.from(`${last.seq}.${last.createdAt}.${last.id}`).toString('base64url') : null;
+    return { messages: page.map((m) => messageView(m, 'operator')), nextCursor };
   });
 
   const operatorSend = async (auth: Awaited<ReturnType<typeof authenticate>>, id: string, body: { text: string; kind?: 'text' | 'note'; attachmentIds?: string[]; clientMessageId?: string }) => {
@@ -185,6 +190,9 @@ export function conversationRoutes(app: FastifyInstance, s: Services): void {
     const auth = await authenticate(s, req);
     const until = req.body.snoozedUntil ? Date.parse(req.body.snoozedUntil) : null;
     if (req.body.status === 'snoozed' && until === null) throw validationError([{ path: 'snoozedUntil', code: 'required', message: 'snoozedUntil is required to snooze' }]);
+    if (req.body.status === 'snoozed' && until !== null && until <= s.clock.now()) {
+      throw validationError([{ path: 'snoozedUntil', code: 'invalid_value', message: 'snoozedUntil must be in the future' }]);
+    }
     return conversationView(await s.conversations.changeStatus(auth.workspaceId, req.params.id, req.body.status, { snoozedUntil: until }));
   });
 
