@@ -53,7 +53,7 @@ describe.each(await storeFactories())('Conversations and the care loop on $name'
     expect((await t.api('POST', '/api/v1/webhook-subscriptions', { url: 'https://hooks.example.com/omotenashi', events: ['message.created', 'conversation.created'] })).statusCode).toBe(201);
     await t.track('/v1/identify', { userId: 'u-erase', traits: { email: 'erase@example.com' } });
     const started = await t.api('POST', '/api/v1/conversations', { customer: { userId: 'u-erase' }, text: 'my address is 1-2-3 Ginza' });
-    const { conversation } = started.json() as { conversation: { id: string; customerId: string } };
+    const { conversation } = started.json<{ conversation: { id: string; customerId: string } }>();
     await t.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { text: 'Thank you, noted.' });
     const other = await t.api('POST', '/api/v1/conversations', { customer: { customerId: (await t.track('/v1/identify', { userId: 'u-stays' }), (await t.api('GET', '/api/v1/customers/lookup?userId=u-stays')).json().id) }, text: 'I stay' });
     expect(other.statusCode).toBe(201);
