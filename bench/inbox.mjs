@@ -507,22 +507,24 @@ async function drive({ origin, token, jobs, concurrency }) {
         const path = `/api/v1/conversations?${step.qs}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
         const start = performance.now();
         let status = 0;
-        let body = '';
+        let raw = null;
         let error = null;
         try {
           const res = await pool.request({ method: 'GET', path, headers });
-          body = await res.body.text();
+          // Bytes only: decoding and parsing wait until after the run (the load generator shares
+          // the machine's cores with the server), except the cursor a next page needs.
+          raw = Buffer.from(await res.body.arrayBuffer());
           status = res.statusCode;
         } catch (err) {
           error = String(err?.message ?? err);
         }
         const ms = performance.now() - start;
-        samples.push({ type: step.type, page: step.page ?? 1, qs: step.qs, ms, status, body, error });
+        samples.push({ type: step.type, page: step.page ?? 1, qs: step.qs, ms, status, raw, error });
         if (step.page) {
           cursor = null;
           if (status === 200) {
             try {
-              cursor = JSON.parse(body).nextCursor;
+              cursor = JSON.parse(raw.toString()).nextCursor;
             } catch { /* checked later */ }
           }
         }
@@ -532,6 +534,11 @@ async function drive({ origin, token, jobs, concurrency }) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wallSeconds = (performance.now() - t0) / 1000;
   await pool.close();
+  for (const s of samples) {
+    s.body = s.raw ? s.raw.toString() : '';
+    s.bytes = s.raw ? s.raw.length : 0;
+    delete s.raw;
+  }
   return { samples, wallSeconds };
 }
 
@@ -751,7 +758,7 @@ async function run() {
     ];
     const noteLines = [
       `inbox.list.sqlite: ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${MESSAGES.toLocaleString('en-US')} messages, ${meta.customers.toLocaleString('en-US')} customer ids (no customer rows), 20 operators, 4 teams, in one workspace; file ${fmt(bytes / 2 ** 20, 0)} MiB. Seeding ${fmt(meta.seedSeconds, 1)}s${reused ? ` (REUSED: ${path}, seeded ${new Date(meta.seededAt).toISOString()})` : ''} (${Object.entries(meta.phases).map(([k, v]) => `${k} ${fmt(v, 1)}s`).join(', ')}); secondary indexes built after the bulk load (denser than indexes grown by inserts), no ANALYZE. Counters: ${Object.entries(meta.counts).filter(([k]) => k.startsWith('status:')).map(([k, v]) => `${k.slice(7)} ${v}`).join(', ')}.`,
-      `  GET /api/v1/conversations, limit=25, agent token of operator 1; undici Pool keep-alive; ${WARMUP} warm-up requests, then ${seq.n} sequential and ${c4.n} with 4 in flight. p50/p99 ms by query, sequential: ${perType('seq')}; 4 in flight: ${perType('c4')}. Load generator ${fmt(modes.c4.loadgenCores, 2)} cores, machine ${fmt(modes.c4.machineCores, 2)} cores busy at 4 in flight.`,
+      `  GET /api/v1/conversations, limit=25, agent token of operator 1; undici Pool keep-alive; ${WARMUP} warm-up requests, then ${seq.n} sequential and ${c4.n} with 4 in flight. p50/p99 ms by query, sequential: ${perType('seq')}; 4 in flight: ${perType('c4')}. Responses ${fmt(modes.seq.samples.reduce((a, x) => a + x.bytes, 0) / modes.seq.samples.length / 1024, 1)} KB on average. Server CPU ${fmt(modes.seq.serverCores, 2)} cores sequential, ${fmt(modes.c4.serverCores, 2)} at 4 in flight; load generator ${fmt(modes.c4.loadgenCores, 2)} cores, machine ${fmt(modes.c4.machineCores, 2)} cores busy at 4 in flight.`,
       `  checks: ${all.length - c.bad}/${all.length} answers match filters, order and seeded counts; ${sqlCheck.compared} distinct (query, page) answers compared with the same query in SQL.`,
     ];
     for (const p of problems) noteLines.push(`  !!! ERROR: ${p}`);

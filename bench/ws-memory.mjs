@@ -88,19 +88,21 @@ async function memory(server) {
 }
 
 /**
- * RSS follows V8's committed heap, which V8 shrinks lazily (its memory reducer runs seconds after
- * a burst): sampled (after gc) every 2 s until the committed heap and RSS stop moving (two equal
- * samples, RSS within 1 MiB), at most `maxMs`; the last sample is the figure.
+ * RSS follows V8's committed heap, which V8 shrinks lazily (its memory reducer runs ~8 s after
+ * allocation calms down): sampled (after gc) every 2 s until the committed heap and RSS have not
+ * moved for 5 samples in a row (10 s; RSS within 1 MiB), at most `maxMs`; the last sample is the
+ * figure. Both states are taken this way, so both are "after V8 shrank its heap".
  */
-async function settledMemory(server, maxMs = 30_000) {
+async function settledMemory(server, maxMs = 60_000) {
   const t0 = performance.now();
   let prev = await memory(server);
+  let same = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 2_000));
     const m = await memory(server);
-    const stable = m.memory.heapTotal === prev.memory.heapTotal && Math.abs(m.memory.rss - prev.memory.rss) < 2 ** 20;
+    same = m.memory.heapTotal === prev.memory.heapTotal && Math.abs(m.memory.rss - prev.memory.rss) < 2 ** 20 ? same + 1 : 0;
     prev = m;
-    if (stable || performance.now() - t0 > maxMs) return { ...m, settledMs: performance.now() - t0, stable };
+    if (same >= 5 || performance.now() - t0 > maxMs) return { ...m, settledMs: performance.now() - t0, stable: same >= 5 };
   }
 }
 
@@ -176,7 +178,7 @@ async function run() {
     // RSS with V8's free-but-committed heap space taken out: native memory + heap in use. Less
     // sensitive to when V8 shrinks its heap than raw RSS.
     per.rssLessHeapSlack = per.native + per.heap;
-    if (!before.stable || !after.stable) notes.push(`  ! RSS had not settled within 30 s (before: ${before.stable}, after: ${after.stable}); the RSS figure is less reliable than the heap figure`);
+    if (!before.stable || !after.stable) notes.push(`  ! RSS had not settled within 60 s (before: ${before.stable}, after: ${after.stable}); the RSS figure is less reliable than the heap figure`);
     log(`  per connection: heap ${fmt(per.heap, 0)} B, RSS ${fmt(per.rss, 0)} B = V8 heap committed ${fmt(per.heapCommitted, 0)} B + outside the V8 heap ${fmt(per.native, 0)} B (RSS less V8's free heap space: ${fmt(per.rssLessHeapSlack, 0)} B); external+arrayBuffers ${fmt(per.external, 0)} B (heapUsed ${fmt(before.memory.heapUsed / 2 ** 20, 1)} → ${fmt(after.memory.heapUsed / 2 ** 20, 1)} MiB, RSS ${fmt(before.memory.rss / 2 ** 20, 1)} → ${fmt(after.memory.rss / 2 ** 20, 1)} MiB, fds ${before.fds} → ${after.fds})`);
     // 4. close
     const closedByServer = await closeAll();
