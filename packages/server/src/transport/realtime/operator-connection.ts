@@ -1,72 +1,31 @@
-import { CLOSE_CODES, PRESENCES, type OperatorServerFrame, type Presence } from '@omotenashi/protocol';
+import { PRESENCES, type OperatorServerFrame, type Presence } from '@omotenashi/protocol';
 import type { WebSocket } from 'ws';
 import { OmotenashiError } from '../../errors.js';
-import { FrameBudget, isId, isSeq, parseFrame, sendFrame } from './frames.js';
+import { Connection } from './connection.js';
+import { isId, isSeq } from './frames.js';
 import type { RealtimeContext } from './realtime-context.js';
 
 const isPresence = (v: unknown): v is Presence => typeof v === 'string' && (PRESENCES as readonly string[]).includes(v);
 
 /** One operator socket: live inbox events out; presence, typing and reads in. */
-export class OperatorConnection {
+export class OperatorConnection extends Connection<OperatorServerFrame> {
   workspaceId: string | null = null;
   operatorId: string | null = null;
   presence: Presence = 'offline';
-  readonly openedAt: number;
-  lastFrameAt: number;
-  private readonly budget = new FrameBudget();
-  private helloing = false;
 
-  constructor(readonly socket: WebSocket, private readonly ctx: RealtimeContext) {
-    // Transport deadlines and rate limits run on wall time, whatever clock the app uses.
-    this.openedAt = this.lastFrameAt = Date.now();
-    socket.on('message', (data) => this.onFrame(data));
+  constructor(socket: WebSocket, ctx: RealtimeContext) {
+    super(socket, ctx);
     socket.on('close', () => {
       this.ctx.registry.removeOperator(this);
       if (this.workspaceId && this.operatorId) this.ctx.presence.disconnected(this.workspaceId, this.operatorId).catch((err: unknown) => this.ctx.onError(err));
     });
   }
 
-  send(frame: OperatorServerFrame): void {
-    sendFrame(this.socket, frame);
+  get ready(): boolean {
+    return this.workspaceId !== null;
   }
 
-  private onFrame(data: unknown): void {
-    const now = Date.now();
-    this.lastFrameAt = now;
-    const frame = parseFrame(data);
-    if (!frame) {
-      this.send({ type: 'error', code: 'invalid_json', message: 'frames are JSON objects with a string "type"' });
-      this.socket.close(CLOSE_CODES.protocolError, 'not the protocol');
-      return;
-    }
-    if (!this.workspaceId) {
-      if (frame.type !== 'hello' || this.helloing) {
-        this.send({ type: 'error', code: 'unauthorized', message: 'the first frame must be hello' });
-        this.socket.close(CLOSE_CODES.protocolError, 'hello first');
-        return;
-      }
-      this.helloing = true;
-      this.hello(frame).catch((err: unknown) => {
-        const e = err instanceof OmotenashiError ? err : new OmotenashiError('internal_error', 'could not open the session; retry');
-        if (!(err instanceof OmotenashiError)) this.ctx.onError(err);
-        this.send({ type: 'error', code: e.code, message: e.message, ref: 'hello' });
-        const code = e.code === 'unauthorized' || e.code === 'forbidden' ? CLOSE_CODES.unauthorized : e.code === 'internal_error' ? 1011 : CLOSE_CODES.protocolError;
-        this.socket.close(code, 'hello refused');
-      });
-      return;
-    }
-    if (!this.budget.take(now)) {
-      this.send({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second; this frame was dropped', ref: frame.type });
-      return;
-    }
-    this.dispatch(frame).catch((err: unknown) => {
-      const e = err instanceof OmotenashiError ? err : new OmotenashiError('internal_error', 'something went wrong on our side; retry');
-      if (!(err instanceof OmotenashiError)) this.ctx.onError(err);
-      this.send({ type: 'error', code: e.code, message: e.message, ref: frame.type });
-    });
-  }
-
-  private async hello(f: Record<string, unknown>): Promise<void> {
+  protected async hello(f: Record<string, unknown>): Promise<void> {
     const token = await this.ctx.credentials.apiToken(typeof f['token'] === 'string' ? f['token'] : null);
     const presence = f['presence'] === undefined ? 'online' : f['presence'];
     if (!isPresence(presence)) throw new OmotenashiError('validation_failed', `presence must be one of ${PRESENCES.join(', ')}`);
@@ -86,7 +45,7 @@ export class OperatorConnection {
     });
   }
 
-  private async dispatch(f: Record<string, unknown> & { type: string }): Promise<void> {
+  protected async dispatch(f: Record<string, unknown> & { type: string }): Promise<void> {
     const ws = this.workspaceId!;
     switch (f.type) {
       case 'presence': {

@@ -128,7 +128,7 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
   const sweep = setInterval(() => {
     const now = Date.now();
     for (const c of registry.all) {
-      const helloMissing = 'deliver' in c ? c.session === null : c.workspaceId === null;
+      const helloMissing = !c.ready;
       if (helloMissing && now - c.openedAt > HELLO_DEADLINE_MS) c.socket.close(4002, 'no hello');
       else if (!helloMissing && now - c.lastFrameAt > IDLE_TIMEOUT_MS) c.socket.terminate();
     }

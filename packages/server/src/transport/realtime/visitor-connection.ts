@@ -1,81 +1,39 @@
-import { CLOSE_CODES, CONVERSATION_LIMITS, type VisitorHello, type VisitorServerFrame } from '@omotenashi/protocol';
+import { CONVERSATION_LIMITS, type VisitorHello, type VisitorServerFrame } from '@omotenashi/protocol';
 import type { WebSocket } from 'ws';
 import { validateMessageText } from '../../domain/conversations/message-text.js';
 import { OmotenashiError } from '../../errors.js';
 import type { MessageRecord } from '../../ports/conversation-store.js';
 import type { VisitorSession } from '../../app/conversations/visitor-sessions.js';
 import { messageView, visitorConversationView } from '../../app/conversations/views.js';
-import { FrameBudget, isId, isSeq, parseFrame, sendFrame } from './frames.js';
+import { Connection } from './connection.js';
+import { isId, isSeq } from './frames.js';
 import type { RealtimeContext } from './realtime-context.js';
-
-const AUTH_CODES = new Set(['missing_write_key', 'invalid_write_key', 'identity_proof_required', 'invalid_identity_proof', 'unauthorized']);
-const RETRYABLE = new Set(['internal_error', 'not_ready']);
 
 /**
  * One visitor socket. Delivery is exactly-once and in order per conversation: `delivered`
  * holds the highest seq sent, a message is sent only if it is the next one, and a gap (a
  * message published before an earlier one reached us) is filled from storage in order.
  */
-export class VisitorConnection {
+export class VisitorConnection extends Connection<VisitorServerFrame> {
   session: VisitorSession | null = null;
-  readonly openedAt: number;
-  lastFrameAt: number;
   private readonly delivered = new Map<string, number>();
   private readonly catchingUp = new Map<string, boolean>();
   private touches: Map<string, string> | null = null;
-  private readonly budget = new FrameBudget();
-  private helloing = false;
 
-  constructor(readonly socket: WebSocket, private readonly ctx: RealtimeContext) {
-    // Transport deadlines and rate limits run on wall time, whatever clock the app uses.
-    this.openedAt = this.lastFrameAt = Date.now();
-    socket.on('message', (data) => this.onFrame(data));
+  constructor(socket: WebSocket, ctx: RealtimeContext) {
+    super(socket, ctx);
     socket.on('close', () => ctx.registry.removeVisitor(this));
   }
 
-  send(frame: VisitorServerFrame): void {
-    sendFrame(this.socket, frame);
+  get ready(): boolean {
+    return this.session !== null;
   }
 
-  private fail(err: unknown, ref?: string): void {
-    const code = err instanceof OmotenashiError ? err.code : 'internal_error';
-    const message = err instanceof OmotenashiError ? err.message : 'something went wrong on our side; retry';
-    if (!(err instanceof OmotenashiError)) this.ctx.onError(err);
-    this.send({ type: 'error', code, message, ...(ref ? { ref } : {}) });
+  protected hello(frame: Record<string, unknown>): Promise<void> {
+    return this.open(frame as unknown as VisitorHello);
   }
 
-  private onFrame(data: unknown): void {
-    const now = Date.now();
-    this.lastFrameAt = now;
-    const frame = parseFrame(data);
-    if (!frame) {
-      this.send({ type: 'error', code: 'invalid_json', message: 'frames are JSON objects with a string "type"' });
-      this.socket.close(CLOSE_CODES.protocolError, 'not the protocol');
-      return;
-    }
-    if (!this.session) {
-      if (frame.type !== 'hello' || this.helloing) {
-        this.send({ type: 'error', code: 'unauthorized', message: 'the first frame must be hello' });
-        this.socket.close(CLOSE_CODES.protocolError, 'hello first');
-        return;
-      }
-      this.helloing = true;
-      this.hello(frame as unknown as VisitorHello).catch((err: unknown) => {
-        this.fail(err, 'hello');
-        const code = err instanceof OmotenashiError && AUTH_CODES.has(err.code) ? CLOSE_CODES.unauthorized : err instanceof OmotenashiError && !RETRYABLE.has(err.code) ? CLOSE_CODES.protocolError : 1011;
-        this.socket.close(code, 'hello refused');
-      });
-      return;
-    }
-    if (!this.budget.take(now)) {
-      const ref = typeof frame['clientMessageId'] === 'string' ? frame['clientMessageId'] : frame.type;
-      this.send({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second; this frame was dropped', ref });
-      return;
-    }
-    this.dispatch(frame).catch((err: unknown) => this.fail(err, typeof frame['clientMessageId'] === 'string' ? frame['clientMessageId'] : frame.type));
-  }
-
-  private async hello(h: VisitorHello): Promise<void> {
+  private async open(h: VisitorHello): Promise<void> {
     const problems: string[] = [];
     if (!isId(h.anonymousId) || h.anonymousId.length > 256) problems.push('anonymousId must be a non-empty string of at most 256 characters');
     if (h.userId !== undefined && (typeof h.userId !== 'string' || h.userId.length === 0 || h.userId.length > 256)) problems.push('userId must be a non-empty string of at most 256 characters');
@@ -155,7 +113,7 @@ export class VisitorConnection {
     this.touches.set(touchId, playbook);
   }
 
-  private async dispatch(f: Record<string, unknown> & { type: string }): Promise<void> {
+  protected async dispatch(f: Record<string, unknown> & { type: string }): Promise<void> {
     const s = this.session!;
     switch (f.type) {
       case 'message': {
