@@ -8,6 +8,7 @@
 // BENCH_MAX_SECONDS (hard stop), BENCH_LOG_LEVEL (default silent),
 // BENCH_TRACE_SQL=1 (diagnostics): wall time of every better-sqlite3 statement by SQL shape, in
 // the `stats` answer (sqlTrace), as bench/server.mjs does for ingestion.
+// BENCH_EXPERIMENT=writer-defer: a what-if (see below), flagged in every result that used it.
 // BENCH_CONV_SETUP=workspace: create a workspace, one operator ("Bench operator", team support)
 // and an agent API token bound to that operator; their secrets are in the ready message.
 // (Without it the file must already hold the workspace: bench/inbox.mjs seeds it.)
@@ -85,6 +86,29 @@ if (env.BENCH_CONV_SETUP === 'workspace') {
   await services.store.setOperatorRouting(workspace.id, op.id, { teams: ['support'] });
   const { token } = await services.tenancy.createApiToken(workspace.id, { name: 'bench operator', role: 'agent', operatorId: op.id });
   secrets = { writeKey, apiToken: token, workspaceId: workspace.id, operatorId: op.id };
+}
+
+// BENCH_EXPERIMENT=writer-defer (WHAT-IF, never for reported figures): hand sends to the server's
+// MessageWriter once per turn of the event loop (setImmediate), all those that arrived in that
+// turn's I/O together, as IngestService schedules its flushes. The writer otherwise starts a
+// transaction on the first send of a turn, and with the synchronous SQLite driver that
+// transaction (COMMIT and its fsync included) completes in microtasks before the next socket is
+// read, so sends arriving in the same turn rarely share a commit.
+const experiments = new Set((env.BENCH_EXPERIMENT ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+if (experiments.has('writer-defer')) {
+  const orig = services.conversations.send.bind(services.conversations);
+  let pending = null;
+  services.conversations.send = (input) => new Promise((resolve, reject) => {
+    if (!pending) {
+      pending = [];
+      setImmediate(() => {
+        const jobs = pending;
+        pending = null;
+        for (const j of jobs) orig(j.input).then(j.resolve, j.reject);
+      });
+    }
+    pending.push({ input, resolve, reject });
+  });
 }
 
 // Time in Conversations.send (queue in the MessageWriter + group commit), to split a round trip
@@ -215,7 +239,7 @@ process.on('disconnect', () => {
   if (!stopping) process.exit(2);
 });
 
-process.send({ type: 'ready', port, pid: process.pid, synchronous: config.sqliteSynchronous, fdLimit: fdLimit(), ...secrets });
+process.send({ type: 'ready', port, pid: process.pid, synchronous: config.sqliteSynchronous, fdLimit: fdLimit(), experiments: [...experiments], ...secrets });
 
 /** Wraps better-sqlite3's prepare (the server's module instance) to time statements by shape. */
 function traceSqlite() {

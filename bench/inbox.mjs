@@ -56,6 +56,7 @@ import { countKeys } from '../packages/server/dist/domain/conversations/counters
 import { preview } from '../packages/server/dist/domain/conversations/message-text.js';
 import { createServices } from '../packages/server/dist/services.js';
 import { createStore } from '../packages/server/dist/storage/kysely-store.js';
+import { migrationProvider } from '../packages/server/dist/storage/migrations/index.js';
 import {
   QUICK, atMost, cpuProfileArgs, entry, env, fmt, latencyStats, log, machineBusyMs, num, runMain, startConvServer, stopServer, summarizeProfile,
 } from './conv-common.mjs';
@@ -650,6 +651,11 @@ function compareWithSql(path, meta, samples) {
   return { problems, compared };
 }
 
+/** The server's migrations: a cached file seeded under another schema is seeded again. */
+async function migrationNames() {
+  return Object.keys(await migrationProvider('sqlite').getMigrations()).sort();
+}
+
 // ---- main ----------------------------------------------------------------------------------------
 async function run() {
   const problems = [];
@@ -666,7 +672,8 @@ async function run() {
     if (existsSync(path) && existsSync(metaPath)) {
       try {
         const m = JSON.parse(readFileSync(metaPath, 'utf8'));
-        if (m.version === SEED_VERSION && m.conversations === CONVERSATIONS && m.messages === MESSAGES && m.seed === SEED && m.complete === true) {
+        if (m.version === SEED_VERSION && m.conversations === CONVERSATIONS && m.messages === MESSAGES && m.seed === SEED && m.complete === true
+          && JSON.stringify(m.migrations) === JSON.stringify(await migrationNames())) {
           meta = m;
           reused = true;
         }
@@ -683,7 +690,7 @@ async function run() {
     else {
       log(`  seeding ${CONVERSATIONS.toLocaleString('en-US')} conversations and ${MESSAGES.toLocaleString('en-US')} messages into ${path}…`);
       meta = await seed(path);
-      if (cachePath) writeFileSync(`${path}.meta.json`, JSON.stringify({ ...meta, complete: true }));
+      if (cachePath) writeFileSync(`${path}.meta.json`, JSON.stringify({ ...meta, migrations: await migrationNames(), complete: true }));
       log(`  seeded in ${fmt(meta.seedSeconds, 1)}s (${Object.entries(meta.phases).map(([k, v]) => `${k} ${fmt(v, 1)}s`).join(', ')}); file ${fmt(meta.bytes / 2 ** 20, 0)} MiB`);
     }
     const bytes = statSync(path).size;

@@ -24,6 +24,8 @@
 // Target: round-trip p99 ≤ 20 ms; lost = 0.
 //
 // Env: BENCH_RT_VISITORS, BENCH_RT_RATE, BENCH_RT_SECONDS, BENCH_RT_WARMUP, BENCH_RT_DRAIN_SECONDS, SQLITE_SYNCHRONOUS,
+// BENCH_TRACE_SQL=1 (time per SQL statement in the server), BENCH_EXPERIMENT=writer-defer (what-if,
+// see bench/conv-server.mjs; flagged loudly),
 // BENCH_KEEP_DB=1, BENCH_CONV_PROFILE=1 (CPU profile of the server child).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +113,7 @@ async function run() {
     });
     const base = `ws://127.0.0.1:${server.port}`;
     const synchronous = server.synchronous;
+    const experiments = server.experiments ?? [];
     log(`  server pid ${server.pid} (synchronous=${server.synchronous}); ${VISITORS} visitors, ${RATE} messages/s for ${WARMUP}s warm-up + ${SECONDS}s`);
 
     // ---- sockets (untimed) ----------------------------------------------------------------------
@@ -281,6 +284,7 @@ async function run() {
     if (stats.errors.realtime || stats.errors.background || stats.errors.http5xx) problems.push(`server reported errors ${JSON.stringify(stats.errors)}: ${stats.samples.join(' || ')}`);
     if (stopped?.code !== 0) problems.push(`server exited with code ${stopped?.code} signal ${stopped?.signal}`);
     const warnings = [];
+    if (experiments.length) warnings.push(`!!! BENCH_EXPERIMENT=${experiments.join(',')} was set: the server ran with a what-if change (see bench/conv-server.mjs); NOT a figure of the product as built`);
     if (lost > 0 && neverSeen === 0) warnings.push(`LOST by the ${GRACE_MS / 1000} s rule: ${lost} of ${total} messages had not reached the operator ${GRACE_MS / 1000}s after the run; all of them arrived within ${fmt(drainSeconds, 1)}s (a backlog in the server, not dropped messages); their round trips are in the percentiles`);
     if (srvElu > 0.95) warnings.push(`the server's event loop was ${fmt(100 * srvElu, 0)}% busy: the offered ${RATE} messages/s is above what the server sustains on this machine, so queues (and round trips) grew during the run`);
     if (late.p99 > 5) warnings.push(`the load generator ran late against its schedule (send lateness p99 ${fmt(late.p99, 1)} ms, max ${fmt(late.max, 1)} ms): the machine could not run it on time, so the offered rate was burstier than planned`);

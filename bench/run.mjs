@@ -51,10 +51,10 @@
 //   BENCH_TIMERS         pending timers of timers.lateness (default 100,000; 20,000 in quick mode);
 //                        BENCH_TIMER_LEAD / BENCH_TIMER_SPREAD, see bench/timers.mjs
 //   BENCH_INBOX_DB=PATH  inbox.list.sqlite: seeded-file cache (reused when it holds a complete seed of the same
-//                        sizes, else seeded there and kept); BENCH_INBOX_CONVERSATIONS / _MESSAGES / _REQUESTS /
-//                        _WARMUP, see bench/inbox.mjs
-//   BENCH_RT_VISITORS / BENCH_RT_RATE / BENCH_RT_SECONDS / BENCH_RT_WARMUP   conversations.roundtrip (200 / 1,000 /
-//                        20 / 2), see bench/roundtrip.mjs
+//                        sizes, seed and migrations, else seeded there and kept); BENCH_INBOX_CONVERSATIONS /
+//                        _MESSAGES / _REQUESTS / _WARMUP, see bench/inbox.mjs
+//   BENCH_RT_VISITORS / BENCH_RT_RATE / BENCH_RT_SECONDS / BENCH_RT_WARMUP / BENCH_RT_DRAIN_SECONDS
+//                        conversations.roundtrip (200 / 1,000 / 20 / 2 / 180), see bench/roundtrip.mjs
 //   BENCH_WSM_CONNECTIONS / BENCH_WSM_HANDSHAKES / BENCH_WSM_WORKERS   realtime.memory.20k (20,000 / 500 / 2)
 //   BENCH_CONV_PROFILE=1 CPU profile (node --cpu-prof) of the conversation benchmarks' server child, summarised
 //                        in the log (diagnostics; slows the server down)
@@ -62,7 +62,8 @@
 //   BENCH_KEEP_DB=1      keep each run's SQLite file (path is logged) for inspection; inbox.list.sqlite keeps
 //                        its seeded file in the OS temp dir and reuses it on the next run
 //   Diagnostics (not for reported figures): BENCH_TRACE_SQL=1 (per-statement timing, see
-//   bench/server.mjs), BENCH_EXPERIMENT=… (what-if SQL rewrites; flagged loudly in the output),
+//   bench/server.mjs and bench/conv-server.mjs), BENCH_EXPERIMENT=… (what-if SQL rewrites, and
+//   writer-defer for conversations.roundtrip, see bench/conv-server.mjs; flagged loudly in the output),
 //   BENCH_SELFTEST_BAD_KEY=1 (wrong write key: checks that failures are reported).
 //   CPU profile of the server: `node bench/profile.mjs` (see its header).
 //

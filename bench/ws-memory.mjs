@@ -12,13 +12,15 @@
 // sockets ping every 25 s, as the client package does.
 //
 //  1. warm-up: 200 visitors opened and closed (code paths compiled, statement cache filled);
-//  2. "before": the server's heapUsed / RSS / external after global.gc() (asked over IPC);
-//  3. BENCH_WSM_CONNECTIONS visitors opened (default 20,000; 2,000 in BENCH_QUICK mode), 2 s to
-//     settle (group commits drain), "after" measured the same way, with the server's own count
-//     of live visitor connections;
+//  2. "before": the server's heapUsed / heapTotal / RSS / external after global.gc() (asked over
+//     IPC), sampled every 2 s until V8's committed heap and RSS have not moved for 10 s (V8 shrinks
+//     its heap lazily, seconds after a burst; at most 60 s);
+//  3. BENCH_WSM_CONNECTIONS visitors opened (default 20,000; 2,000 in BENCH_QUICK mode), "after"
+//     measured the same way, with the server's own count of live visitor connections;
 //  4. all closed, "after close" measured (what is not given back: caches, or a leak).
-// Reported: (after − before) / N for heap and for RSS (and external + array buffers), bytes per
-// connection; handshake latency; what stays after closing. Target: ≤ 8 KB per connection.
+// Reported: (after − before) / N for heap used and for RSS, split into V8's committed heap and
+// the rest (native), and RSS less V8's free heap space; handshake latency; what stays after
+// closing. Target: ≤ 8 KB per connection (the table's value is the larger of heap and RSS).
 //
 // File descriptors: every socket is one fd in the server. If the server's RLIMIT_NOFILE cannot
 // hold N sockets plus its own files (plus a margin of 64), N is reduced to what fits and the
@@ -198,7 +200,7 @@ async function run() {
     if (stopped?.code !== 0) problems.push(`server exited with code ${stopped?.code} signal ${stopped?.signal}`);
     for (const p of problems) log(`  !!! ${p}`);
 
-    const kb = (b) => `${fmt(b / 1024, 2)} KB`;
+    const kb = (b) => `${fmt(Math.round(b / 10.24) / 100 + 0, 2)} KB`;
     const t = atMost(Math.max(per.heap, per.rss) / 1024, 8, 'KB');
     const status = problems.length ? 'ERRORS' : clamped ? `${t.status} (N reduced: fd limit)` : t.status;
     const entries = [

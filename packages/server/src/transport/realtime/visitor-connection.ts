@@ -9,6 +9,8 @@ import { Connection } from './connection.js';
 import { isId, isSeq } from './frames.js';
 import type { RealtimeContext } from './realtime-context.js';
 
+const ACTIVITY_NOTE_EVERY_MS = 5 * 60_000;
+
 /**
  * One visitor socket. Delivery is exactly-once and in order per conversation: `delivered`
  * holds the highest seq sent, a message is sent only if it is the next one, and a gap (a
@@ -19,6 +21,7 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
   private readonly delivered = new Map<string, number>();
   private readonly catchingUp = new Map<string, boolean>();
   private touches: Map<string, string> | null = null;
+  private activityNotedAt = -Infinity;
 
   constructor(socket: WebSocket, ctx: RealtimeContext) {
     super(socket, ctx);
@@ -134,7 +137,13 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
         this.adopt(r.conversation.id);
         this.deliver(r.message);
         this.send({ type: 'ack', clientMessageId: ref, message: messageView(r.message, 'visitor'), duplicate: r.duplicate });
-        if (!r.duplicate) this.ctx.sessions.noteConversationActivity(s, r.conversation.id).catch((err: unknown) => this.ctx.onError(err));
+        // The care loop holds touches for 30 minutes after a noted message; noting at most every
+        // 5 minutes keeps that hold while sparing the ingestion pipeline an event per message.
+        const now = this.ctx.clock.now();
+        if (!r.duplicate && now - this.activityNotedAt >= ACTIVITY_NOTE_EVERY_MS) {
+          this.activityNotedAt = now;
+          this.ctx.sessions.noteConversationActivity(s, r.conversation.id).catch((err: unknown) => this.ctx.onError(err));
+        }
         return;
       }
       case 'typing': {
