@@ -44,6 +44,12 @@ export interface SendInput {
   clientMessageId: string | null;
   /** Customer ids this customer sender may write under (themselves and who was merged into them). */
   customerScope?: string[];
+  /**
+   * For a customer send without conversationId: the conversation the sender believes is open
+   * (a realtime connection knows it). Used if it is still open on this channel, which spares
+   * looking the customer's conversations up on every message.
+   */
+  openHint?: string | null;
 }
 export interface SendResult { message: MessageRecord; conversation: ConversationRecord; duplicate: boolean; created: boolean }
 
@@ -388,9 +394,14 @@ export class Conversations {
       conversation = await tx.lockConversation(workspaceId, input.conversationId);
       if (!conversation || (input.customerScope && !input.customerScope.includes(conversation.customerId))) throw notFound('conversation', input.conversationId);
     } else if (sender.type === 'customer') {
-      const mine = await tx.conversationsOfCustomers(workspaceId, input.customerScope ?? [sender.customerId], 20);
-      const open = mine.find((c) => c.status !== 'resolved' && c.channel === input.channel);
-      conversation = open ? await tx.lockConversation(workspaceId, open.id) : null;
+      const scope = input.customerScope ?? [sender.customerId];
+      const hinted = input.openHint ? await tx.lockConversation(workspaceId, input.openHint) : null;
+      if (hinted && hinted.status !== 'resolved' && hinted.channel === input.channel && scope.includes(hinted.customerId)) conversation = hinted;
+      else {
+        const mine = await tx.conversationsOfCustomers(workspaceId, scope, 20);
+        const open = mine.find((c) => c.status !== 'resolved' && c.channel === input.channel);
+        conversation = open ? await tx.lockConversation(workspaceId, open.id) : null;
+      }
     } else {
       throw validationError([{ path: 'conversationId', code: 'required', message: 'conversationId is required for operator messages' }]);
     }

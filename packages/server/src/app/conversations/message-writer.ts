@@ -27,10 +27,26 @@ export class MessageWriter {
     private readonly publish: (outcome: Outcome) => void,
   ) {}
 
+  private scheduled = false;
+
   submit(input: SendInput): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.running) void this.drain();
+      this.schedule();
+    });
+  }
+
+  /**
+   * Drains on the next turn of the event loop, not inside the caller's frame: every send that
+   * arrives from sockets in this turn joins the same commit (better-sqlite3 commits, fsync
+   * included, synchronously — a drain started at once would commit each message alone).
+   */
+  private schedule(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.drain();
     });
   }
 
@@ -70,6 +86,7 @@ export class MessageWriter {
       }
     } finally {
       this.running = false;
+      if (this.queue.length > 0) this.schedule();
     }
   }
 }

@@ -46,7 +46,7 @@ export function conversations(dialect: Dialect): Migration {
       await db.schema.createIndex('conversations_inbox_assignee').on('conversations').columns(['workspace_id', 'assignee_id', 'status', 'activity_at', 'id']).execute();
       await db.schema.createIndex('conversations_inbox_team').on('conversations').columns(['workspace_id', 'team', 'status', 'activity_at', 'id']).execute();
       await db.schema.createIndex('conversations_inbox_all').on('conversations').columns(['workspace_id', 'activity_at', 'id']).execute();
-      await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_id', 'created_at']).execute();
+      await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_id', 'created_at', 'id']).execute();
       await db.schema.createIndex('conversations_sla_check').on('conversations').columns(['sla_check_at']).execute();
 
       await db.schema

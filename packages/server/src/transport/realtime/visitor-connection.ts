@@ -22,6 +22,8 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
   private readonly catchingUp = new Map<string, boolean>();
   private touches: Map<string, string> | null = null;
   private activityNotedAt = -Infinity;
+  /** The conversation this visitor last wrote in (a hint: the writer checks it is still open). */
+  private openConversation: string | null = null;
 
   constructor(socket: WebSocket, ctx: RealtimeContext) {
     super(socket, ctx);
@@ -132,9 +134,10 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
         const r = await this.ctx.conversations.send({
           workspaceId: s.workspaceId, sender: { type: 'customer', customerId: s.customerId, name: null },
           conversationId: typeof f['conversationId'] === 'string' ? f['conversationId'] : null, channel: 'webchat', kind: 'text',
-          text: String(f['text']), attachmentIds, clientMessageId: ref, customerScope: s.family,
+          text: String(f['text']), attachmentIds, clientMessageId: ref, customerScope: s.family, openHint: this.openConversation,
         });
         this.adopt(r.conversation.id);
+        this.openConversation = r.conversation.id;
         this.deliver(r.message);
         this.send({ type: 'ack', clientMessageId: ref, message: messageView(r.message, 'visitor'), duplicate: r.duplicate });
         // The care loop holds touches for 30 minutes after a noted message; noting at most every
