@@ -1,41 +1,16 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WEBHOOK_EVENTS, type Conversation } from '@omotenashi/protocol';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../packages/server/src/storage/schema.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { listen, until, visitor, type RawSocket } from './helpers/realtime.js';
+import { receiver, type Receiver } from './helpers/receiver.js';
 import { storeFactories } from './helpers/stores.js';
 
 type Res = { statusCode: number; body: string; json: <T = any>() => T };
-interface Delivery { headers: IncomingHttpHeaders; body: string }
-interface Receiver { url: string; requests: Delivery[]; close(): Promise<void> }
 interface Event { id: string; type: string; createdAt: string; workspaceId: string; data: Record<string, any> }
 
-/** A local webhook receiver that records every request and answers 200. */
-async function receiver(path: string): Promise<Receiver> {
-  const requests: Delivery[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${path}`,
-    requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
 
 /** The receiver's side of the signature: HMAC-SHA256 of "t.body" with the workspace secret. */
 function verify(secret: string, header: string | string[] | undefined, body: string): boolean {
@@ -67,7 +42,7 @@ describe.each(await storeFactories())('conversation webhooks on $name', (factory
     return r;
   };
   const rx = async (path: string) => {
-    const r = await receiver(path);
+    const r = await receiver({ path });
     cleanup.push(() => r.close());
     return r;
   };

@@ -227,6 +227,13 @@ describe.each(await storeFactories())('Realtime conversations on $name', (factor
     await v.next((f) => f.type === 'message' && f['message'].seq === 2);
     v.send({ type: 'read', conversationId: conv, seq: 2 });
     expect(await op.next((f) => f.type === 'read')).toMatchObject({ conversationId: conv, seq: 2, by: 'customer' });
+    // Application-level keep-alive on both sockets, echoing the id.
+    v.send({ type: 'ping', id: 'p-1' });
+    expect(await v.next((f) => f.type === 'pong')).toMatchObject({ id: 'p-1', serverTime: t.clock.now() });
+    op.send({ type: 'ping' });
+    expect(await op.next((f) => f.type === 'pong')).toMatchObject({ serverTime: t.clock.now() });
+    v.send({ type: 'dance' });
+    expect(await v.next((f) => f.type === 'error' && f['ref'] === 'dance')).toMatchObject({ code: 'validation_failed', message: 'unknown frame type "dance"' });
     op.send({ type: 'read', conversationId: conv, seq: 1 });
     op.send({ type: 'typing', conversationId: conv, typing: true });
     expect(await v.next((f) => f.type === 'typing')).toMatchObject({ conversationId: conv, typing: true });

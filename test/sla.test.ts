@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Conversation } from '@omotenashi/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { listen, operator as operatorSocket, type RawSocket } from './helpers/realtime.js';
+import { receiver } from './helpers/receiver.js';
 import { storeFactories } from './helpers/stores.js';
 
 const MINUTE = 60_000;
@@ -14,31 +13,8 @@ const FRIDAY_1750_TOKYO = Date.parse('2026-11-20T08:50:00Z');
 const WEEKDAYS_9_TO_6 = { timeZone: 'Asia/Tokyo', week: Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['09:00', '18:00']]])) };
 
 type Res = { statusCode: number; body: string; json: <T = any>() => T };
-interface Receiver { url: string; requests: { headers: IncomingHttpHeaders; body: string }[]; close(): Promise<void> }
 interface SlaReport { targets: Record<'first_response' | 'next_response' | 'resolution', { met: number; breached: number; attainment: number | null }> }
 
-/** A local webhook receiver that records every request and answers 200. */
-async function receiver(): Promise<Receiver> {
-  const requests: Receiver['requests'] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/sla`,
-    requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
 
 /** The receiver's side of the signature: HMAC-SHA256 of "t.body" with the workspace secret. */
 function verify(secret: string, header: string | string[] | undefined, body: string): { t: number; ok: boolean } {
@@ -99,7 +75,7 @@ describe.each(await storeFactories())('service-level targets on $name', (factory
     await start();
     const ana = await operator('Ana');
     const op = await inbox(ana.token);
-    const rx = await receiver();
+    const rx = await receiver({ path: '/hooks/sla' });
     cleanup.push(() => rx.close());
     await ok(t.api('POST', '/api/v1/webhook-subscriptions', { url: rx.url, events: ['sla.breached'] }), 201);
     const secret = (await ok(t.api('GET', '/api/v1/webhooks/secret'))).json<{ secret: string }>().secret;

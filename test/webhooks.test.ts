@@ -1,7 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,34 +9,9 @@ import { createServices, type Services } from '../packages/server/src/services.j
 import type { Database } from '../packages/server/src/storage/schema.js';
 import { buildApp } from '../packages/server/src/transport/http/build-app.js';
 import { TestClock } from './helpers/app.js';
+import { receiver, type Receiver } from './helpers/receiver.js';
 import { storeFactories, type StoreFactory } from './helpers/stores.js';
 
-/** A local webhook receiver that answers with scripted statuses (then 200) and records requests. */
-interface Receiver { url: string; requests: { headers: IncomingHttpHeaders; body: string }[]; close(): Promise<void> }
-
-async function receiver(statuses: number[] = [], host = '127.0.0.1', path = '/hooks/omotenashi'): Promise<Receiver> {
-  const requests: Receiver['requests'] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end(res.statusCode < 300 ? 'ok' : 'try again later');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, host, r));
-  const { port } = server.address() as AddressInfo;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shown}:${port}${path}`,
-    requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
 
 interface Shop {
   services: Services;
@@ -164,7 +137,7 @@ describe.each(await storeFactories())('webhook steps on $name', (factory) => {
   it('delivers to a host name, resolved once and pinned', async () => {
     // Whatever `localhost` resolves to first here (127.0.0.1 or ::1), the receiver listens there.
     const { address } = await lookup('localhost');
-    const rx = track(await receiver([], address));
+    const rx = track(await receiver({ host: address }));
     const url = rx.url.replace(/\/\/[^/]+:/, '//localhost:');
     await webhookPlaybook(shop, 'notify-by-name', url);
     const { decision } = await askForHelp(shop, 'notify-by-name', 'kenji');
@@ -175,7 +148,7 @@ describe.each(await storeFactories())('webhook steps on $name', (factory) => {
   });
 
   it('retries a receiver answering 500 with backoff, records attempts, and delivers once', async () => {
-    const rx = track(await receiver([500, 500]));
+    const rx = track(await receiver({ statuses: [500, 500] }));
     await webhookPlaybook(shop, 'notify-flaky', rx.url);
     const { decision } = await askForHelp(shop, 'notify-flaky', 'yuki');
     const t0 = shop.clock.now();

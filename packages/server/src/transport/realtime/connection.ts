@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type ErrorFrame } from '@omotenashi/protocol';
+import { CLOSE_CODES, type ErrorFrame, type PongFrame } from '@omotenashi/protocol';
 import type { WebSocket } from 'ws';
 import { OmotenashiError } from '../../errors.js';
 import { FrameBudget, parseFrame, sendFrame } from './frames.js';
@@ -37,7 +37,7 @@ export abstract class Connection<Out extends { type: string }> {
   protected abstract hello(frame: Frame): Promise<void>;
   protected abstract dispatch(frame: Frame): Promise<void>;
 
-  send(frame: Out | ErrorFrame): void {
+  send(frame: Out | ErrorFrame | PongFrame): void {
     sendFrame(this.socket, frame);
   }
 
@@ -75,6 +75,14 @@ export abstract class Connection<Out extends { type: string }> {
       this.send({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second; this frame was dropped', ref });
       return;
     }
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong', ...(typeof frame['id'] === 'string' ? { id: frame['id'].slice(0, 100) } : {}), serverTime: this.ctx.clock.now() });
+      return;
+    }
     this.dispatch(frame).catch((err: unknown) => this.fail(err, ref));
+  }
+
+  protected unknownFrame(f: Frame): never {
+    throw new OmotenashiError('validation_failed', `unknown frame type ${JSON.stringify(f.type.slice(0, 40))}`);
   }
 }

@@ -66,11 +66,8 @@ export class OperatorConnection extends Connection<OperatorServerFrame> {
         await this.ctx.conversations.markRead(ws, f['conversationId'], 'operator', f['seq']);
         return;
       }
-      case 'ping':
-        this.send({ type: 'pong', ...(typeof f['id'] === 'string' ? { id: f['id'].slice(0, 100) } : {}), serverTime: this.ctx.clock.now() });
-        return;
       default:
-        throw new OmotenashiError('validation_failed', `unknown frame type ${JSON.stringify(f.type.slice(0, 40))}`);
+        this.unknownFrame(f);
     }
   }
 }

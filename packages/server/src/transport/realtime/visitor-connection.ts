@@ -173,11 +173,8 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
         await this.ctx.conversations.rate(s.workspaceId, f['conversationId'], score, comment, s.family);
         return;
       }
-      case 'ping':
-        this.send({ type: 'pong', ...(typeof f['id'] === 'string' ? { id: f['id'].slice(0, 100) } : {}), serverTime: this.ctx.clock.now() });
-        return;
       default:
-        throw new OmotenashiError('validation_failed', `unknown frame type ${JSON.stringify(f.type.slice(0, 40))}`);
+        this.unknownFrame(f);
     }
   }
 }
