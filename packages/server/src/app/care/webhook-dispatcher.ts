@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import { PollingLoop } from '../../platform/polling-loop.js';
 import type { Clock } from '../../ports/clock.js';
 import type { OutboxRecord, Store } from '../../ports/store.js';
 
@@ -39,32 +40,23 @@ const LEASE_MS = 60_000;
  * for a private one between the check and the request.
  */
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly opts: { allowPrivate: boolean; timeoutMs?: number; pollMs?: number; onError?: (err: unknown) => void } = { allowPrivate: false },
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      // A failed delivery is recorded on its row; this catches the loop's own failures (the database).
-      this.running = this.deliverDue().then(() => undefined, (err: unknown) => this.opts.onError?.(err)).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
-      });
-    };
-    tick();
+  ) {
+    // A failed delivery is recorded on its row; the loop's onError hears of its own failures (the database).
+    this.loop = new PollingLoop(() => this.deliverDue(), { pollMs: opts.pollMs ?? 1_000, onError: opts.onError });
   }
 
-  async stop(): Promise<void> {
-    // Without the flag, a tick in flight would schedule the next one after stop() returned.
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private readonly secrets = new Map<string, Promise<string>>();

@@ -1,3 +1,4 @@
+import { PollingLoop } from '../../platform/polling-loop.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Store } from '../../ports/store.js';
 import type { Conversations } from './conversations.js';
@@ -8,31 +9,23 @@ import type { Conversations } from './conversations.js';
  * that column makes a quiet tick one short query, however many conversations there are.
  */
 export class SlaMonitor {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: Store,
     private readonly conversations: Conversations,
     private readonly clock: Clock,
     private readonly opts: { pollMs?: number; onError?: (err: unknown) => void } = {},
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      this.running = this.tick().catch((err: unknown) => this.opts.onError?.(err)).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
-      });
-    };
-    tick();
+  ) {
+    this.loop = new PollingLoop(() => this.tick(), { pollMs: opts.pollMs ?? 1_000, onError: opts.onError });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Visits every conversation due now; returns how many. Tests call it with a moved clock. */
