@@ -1,4 +1,4 @@
-import type { ChannelName, ConversationCounts, ConversationStatus, MessageKind, Presence, Priority, SlaState } from '@omotenashi/protocol';
+import type { ChannelName, ConversationCounts, ConversationStatus, MessageKind, Presence, Priority } from '@omotenashi/protocol';
 import { CONVERSATION_STATUSES } from '@omotenashi/protocol';
 import { countDeltas } from '../../domain/conversations/counters.js';
 import { pickAssignee } from '../../domain/conversations/assign.js';
@@ -10,7 +10,7 @@ import type { IdGenerator } from '../../platform/ids.js';
 import type { Bus } from '../../ports/bus.js';
 import type { Clock } from '../../ports/clock.js';
 import type {
-  ConversationCursor, ConversationFilter, ConversationRecord, ConversationStoreOps, MessageCursor, MessageRecord, SlaPolicyRecord, SlaTargetName,
+  ConversationCursor, ConversationFilter, ConversationRecord, ConversationStoreOps, MessageCursor, MessageRecord, SlaPolicyRecord,
   WebhookSubscriptionRecord,
 } from '../../ports/conversation-store.js';
 import type { CareStoreOps, Store, StoreOps } from '../../ports/store.js';
@@ -22,7 +22,7 @@ import { MessageWriter } from './message-writer.js';
 import { Outcome } from './outcome.js';
 import type { SlaPolicies } from './sla-policies.js';
 import { conversationView, messageView } from './views.js';
-import type { ConversationWebhooks } from './webhook-events.js';
+import type { ConversationWebhooks, WebhookData } from './webhook-events.js';
 
 export type Tx = StoreOps & CareStoreOps & ConversationStoreOps;
 
@@ -115,11 +115,8 @@ export class Conversations {
   }
 
   async list(workspaceId: string, q: ListQuery, viewerOperatorId: string | null): Promise<ConversationPageResult> {
-    const after = q.cursor ? decodeCursor(q.cursor) : null;
-    const filter: ConversationFilter = {};
-    for (const k of ['status', 'assigneeId', 'team', 'channel', 'priority', 'slaState'] as const) {
-      if (q[k] !== undefined) (filter as Record<string, unknown>)[k] = q[k];
-    }
+    const { cursor, limit: _limit, ...filter } = q;
+    const after = cursor ? decodeCursor(cursor) : null;
     const [rows, counts] = await Promise.all([
       this.deps.store.listConversations(workspaceId, filter, { after, limit: q.limit + 1 }),
       this.counts(workspaceId, q.status ?? 'open', viewerOperatorId),
@@ -246,20 +243,22 @@ export class Conversations {
 
   /** Read receipts: how far the customer or the operators have read. Only ever moves forward. */
   async markRead(workspaceId: string, id: string, by: 'customer' | 'operator', seq: number, customerScope?: string[]): Promise<void> {
-    const c = await this.deps.store.getConversation(workspaceId, id);
-    if (!c || (customerScope && !customerScope.includes(c.customerId))) throw notFound('conversation', id);
-    const upTo = Math.min(seq, c.lastSeq);
     const field = by === 'customer' ? 'customerReadSeq' : 'operatorReadSeq';
-    if (upTo <= c[field]) return;
-    await this.deps.store.updateConversation(workspaceId, id, { [field]: upTo });
-    const signal: ReadSignal = { workspaceId, customerId: c.customerId, conversationId: id, seq: upTo, by };
-    this.deps.bus.publish(TOPICS.read, signal);
+    // Read, compare and write under the row lock: two receipts racing never move it backwards.
+    const signal = await this.deps.store.transaction(async (tx): Promise<ReadSignal | null> => {
+      const c = await tx.lockConversation(workspaceId, id);
+      if (!c || (customerScope && !customerScope.includes(c.customerId))) throw notFound('conversation', id);
+      const upTo = Math.min(seq, c.lastSeq);
+      if (upTo <= c[field]) return null;
+      await tx.updateConversation(workspaceId, id, { [field]: upTo });
+      return { workspaceId, customerId: c.customerId, conversationId: id, seq: upTo, by };
+    });
+    if (signal) this.deps.bus.publish(TOPICS.read, signal);
   }
 
   /** Satisfaction after resolution: once per resolution; a low score asks a person to follow up. */
   async rate(workspaceId: string, id: string, score: number, comment: string | null, customerScope?: string[]): Promise<ConversationRecord> {
     return this.change(workspaceId, id, async (tx, c, now) => {
-      if (customerScope && !customerScope.includes(c.customerId)) throw notFound('conversation', id);
       if (c.status !== 'resolved') throw new OmotenashiError('invalid_transition', `the conversation is ${c.status}; satisfaction is asked after it is resolved`);
       if (c.csatScore !== null) throw new OmotenashiError('conflict', 'this conversation has already been rated since it was resolved');
       const next = { ...c, csatScore: score, csatComment: comment, csatAt: now };
@@ -291,7 +290,7 @@ export class Conversations {
 
   private async change(
     workspaceId: string, id: string,
-    fn: (tx: Tx, c: ConversationRecord, now: number, ctx: WorkspaceContext) => Promise<{ next: ConversationRecord; changes: string[]; outcome?: Outcome; webhook?: { event: 'csat.received'; data: { conversation: { customerId: string } } & Record<string, unknown> } } | null>,
+    fn: (tx: Tx, c: ConversationRecord, now: number, ctx: WorkspaceContext) => Promise<{ next: ConversationRecord; changes: string[]; outcome?: Outcome; webhook?: { event: 'csat.received'; data: WebhookData } } | null>,
     opts: { customerScope?: string[] | undefined } = {},
   ): Promise<ConversationRecord> {
     const ctx = await this.context(workspaceId);
@@ -305,13 +304,14 @@ export class Conversations {
       if (!r) return c;
       const next = { ...r.next, updatedAt: now };
       await this.save(tx, c, next);
-      outcome.changes.push({ kind: 'updated', workspaceId, conversation: next, changes: r.changes });
       if (r.outcome) outcome.sla.push(...r.outcome.sla);
-      await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.updated', { conversation: conversationView(next), changes: r.changes });
-      if (r.webhook) await this.deps.webhooks.enqueue(tx, workspaceId, subs, r.webhook.event, r.webhook.data);
-      for (const s of outcome.sla) {
-        await this.deps.webhooks.enqueue(tx, workspaceId, subs, s.kind === 'warning' ? 'sla.warning' : 'sla.breached', { conversation: conversationView(s.conversation), target: s.target });
+      // Bookkeeping alone (the SLA monitor's next look, an alert already counted) is not news.
+      if (r.changes.length) {
+        outcome.changes.push({ kind: 'updated', workspaceId, conversation: next, changes: r.changes });
+        await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.updated', () => ({ conversation: conversationView(next), changes: r.changes }));
       }
+      if (r.webhook) await this.deps.webhooks.enqueue(tx, workspaceId, subs, r.webhook.event, () => r.webhook!.data);
+      await this.enqueueSla(tx, workspaceId, subs, outcome);
       return next;
     });
     this.publish(outcome);
@@ -415,9 +415,6 @@ export class Conversations {
       if (!a || !uploaderOk || a.messageId !== null) {
         throw validationError([{ path: `attachmentIds[${i}]`, code: 'invalid_value', message: `attachmentIds[${i}]: ${JSON.stringify(attId)} is not an unsent upload of yours` }]);
       }
-      if (conversation && a.conversationId !== null && a.conversationId !== conversation.id) {
-        throw validationError([{ path: `attachmentIds[${i}]`, code: 'invalid_value', message: `attachmentIds[${i}]: uploaded for another conversation` }]);
-      }
       attachments.push({ id: a.id, fileName: a.fileName, contentType: a.contentType as MessageRecord['attachments'][number]['contentType'], size: a.size });
     }
 
@@ -489,19 +486,24 @@ export class Conversations {
     if (attachments.length) await tx.bindAttachments(workspaceId, attachments.map((a) => a.id), c.id, message.id);
     await this.save(tx, before, c);
 
+    const saved = c;
     if (created) {
-      outcome.changes.push({ kind: 'created', workspaceId, conversation: c });
-      await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.created', { conversation: conversationView(c) });
+      outcome.changes.push({ kind: 'created', workspaceId, conversation: saved });
+      await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.created', () => ({ conversation: conversationView(saved) }));
     } else if (changes.length) {
-      outcome.changes.push({ kind: 'updated', workspaceId, conversation: c, changes });
-      await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.updated', { conversation: conversationView(c), changes });
+      outcome.changes.push({ kind: 'updated', workspaceId, conversation: saved, changes });
+      await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'conversation.updated', () => ({ conversation: conversationView(saved), changes }));
     }
-    outcome.changes.push({ kind: 'message', workspaceId, conversation: c, message });
-    await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'message.created', { conversation: conversationView(c), message: messageView(message, 'operator') });
-    for (const s of outcome.sla.filter((x) => x.conversation.id === c.id)) {
-      await this.deps.webhooks.enqueue(tx, workspaceId, subs, s.kind === 'warning' ? 'sla.warning' : 'sla.breached', { conversation: conversationView(s.conversation), target: s.target });
-    }
+    outcome.changes.push({ kind: 'message', workspaceId, conversation: saved, message });
+    await this.deps.webhooks.enqueue(tx, workspaceId, subs, 'message.created', () => ({ conversation: conversationView(saved), message: messageView(message, 'operator') }));
+    await this.enqueueSla(tx, workspaceId, subs, outcome);
     return { message, conversation: c, duplicate: false, created };
+  }
+
+  private async enqueueSla(tx: Tx, workspaceId: string, subs: WebhookSubscriptionRecord[], outcome: Outcome): Promise<void> {
+    for (const s of outcome.sla) {
+      await this.deps.webhooks.enqueue(tx, workspaceId, subs, s.kind === 'warning' ? 'sla.warning' : 'sla.breached', () => ({ conversation: conversationView(s.conversation), target: s.target }));
+    }
   }
 
   /** After commit: tell the Bus (realtime sockets, the care loop). */
@@ -516,4 +518,3 @@ export class Conversations {
   }
 }
 
-export type { SlaState, SlaTargetName };

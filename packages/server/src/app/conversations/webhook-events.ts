@@ -4,6 +4,9 @@ import type { WebhookSubscriptionRecord } from '../../ports/conversation-store.j
 import type { CareStoreOps, Store } from '../../ports/store.js';
 import type { IdGenerator } from '../../platform/ids.js';
 
+/** Every conversation event names its conversation (and so its customer, for erasure). */
+export type WebhookData = { conversation: { customerId: string } } & Record<string, unknown>;
+
 /**
  * Conversation webhook events go through the care loop's outbox (leased, signed, retried with
  * backoff): one row per subscription, written in the same transaction as the change, so a
@@ -29,10 +32,15 @@ export class ConversationWebhooks {
     this.cache.delete(workspaceId);
   }
 
-  /** Queues `event` for every subscriber of it, inside the caller's transaction. */
-  async enqueue(tx: CareStoreOps, workspaceId: string, subs: WebhookSubscriptionRecord[], event: WebhookEvent, data: { conversation: { customerId: string } } & Record<string, unknown>): Promise<void> {
+  /**
+   * Queues `event` for every subscriber of it, inside the caller's transaction. The body is
+   * built only when someone subscribes: most workspaces have no receivers, and this runs on
+   * every message.
+   */
+  async enqueue(tx: CareStoreOps, workspaceId: string, subs: WebhookSubscriptionRecord[], event: WebhookEvent, build: () => WebhookData): Promise<void> {
     const targets = subs.filter((s) => s.events.includes(event));
     if (targets.length === 0) return;
+    const data = build();
     const now = this.clock.now();
     const eventId = this.ids.next('delivery');
     const body = JSON.stringify({ id: eventId, type: event, createdAt: new Date(now).toISOString(), workspaceId, data });
