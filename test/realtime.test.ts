@@ -63,6 +63,27 @@ describe.each(await storeFactories())('Realtime conversations on $name', (factor
     expect(await t.count('messages')).toBe(4);
   });
 
+  it('holds back what is published while a hello is answered, then delivers it once, after the welcome', async () => {
+    const url = await start();
+    const first = track(await visitor(url.ws, { writeKey: t.ws.writeKey, anonymousId: 'anon-race' }));
+    first.send({ type: 'message', clientMessageId: 'r-1', text: 'are you there?' });
+    const conv = (await first.next((f) => f.type === 'ack'))['message'].conversationId as string;
+    first.close();
+    // The operator's reply is committed and published exactly while the next hello is being answered.
+    const sessions = t.services.visitorSessions;
+    const issue = sessions.issueToken.bind(sessions);
+    sessions.issueToken = async (s) => {
+      await t.api('POST', `/api/v1/conversations/${conv}/messages`, { text: 'yes, here!' });
+      return issue(s);
+    };
+    const again = track(await visitor(url.ws, { writeKey: t.ws.writeKey, anonymousId: 'anon-race', lastSeen: { [conv]: 1 } }));
+    sessions.issueToken = issue;
+    await again.next((f) => f.type === 'message' && f['message'].seq === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(again.frames[0]!.type).toBe('welcome');
+    expect(again.of('message').map((f) => f['message'].seq)).toEqual([2]);
+  });
+
   it('answers a retried send with the original message and stores it once', async () => {
     const url = await start();
     const v = track(await visitor(url.ws, { writeKey: t.ws.writeKey, anonymousId: 'anon-retry' }));

@@ -22,6 +22,10 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
   private readonly catchingUp = new Map<string, boolean>();
   private touches: Map<string, string> | null = null;
   private activityNotedAt = -Infinity;
+  /** The hello's lastSeen: where to resume any conversation of this visitor. */
+  private resumeFrom: Record<string, number> = {};
+  /** Set while the hello is being answered: what is published meanwhile waits for the welcome. */
+  private early: { frames: VisitorServerFrame[]; messages: MessageRecord[] } | null = null;
   /** The conversation this visitor last wrote in (a hint: the writer checks it is still open). */
   private openConversation: string | null = null;
 
@@ -40,32 +44,59 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
 
   private async open(h: VisitorHello): Promise<void> {
     const problems: string[] = [];
+    if (typeof h.writeKey !== 'string') problems.push('writeKey must be a string');
     if (!isId(h.anonymousId) || h.anonymousId.length > 256) problems.push('anonymousId must be a non-empty string of at most 256 characters');
     if (h.userId !== undefined && (typeof h.userId !== 'string' || h.userId.length === 0 || h.userId.length > 256)) problems.push('userId must be a non-empty string of at most 256 characters');
-    if (h.lastSeen !== undefined && (typeof h.lastSeen !== 'object' || h.lastSeen === null || Object.values(h.lastSeen).some((v) => !isSeq(v)))) problems.push('lastSeen must map conversation ids to seq numbers');
+    for (const k of ['userHash', 'identityToken'] as const) {
+      if (h[k] !== undefined && (typeof h[k] !== 'string' || h[k].length > 4096)) problems.push(`${k} must be a string of at most 4096 characters`);
+    }
+    if (h.lastSeen !== undefined && (typeof h.lastSeen !== 'object' || h.lastSeen === null || Array.isArray(h.lastSeen) || Object.values(h.lastSeen).some((v) => !isSeq(v)))) {
+      problems.push('lastSeen must map conversation ids to seq numbers');
+    }
     if (problems.length) throw new OmotenashiError('validation_failed', `hello: ${problems.join('; ')}`);
     const session = await this.ctx.sessions.open(h);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.session = session;
+    this.resumeFrom = h.lastSeen ?? {};
+    // Registered BEFORE the conversations are read: whatever is published from here on is held
+    // back until the welcome is out, then ordered by deliver(); whatever was committed before
+    // the read is in the lastSeq the catch-up below compares with. Nothing falls in between.
+    this.early = { frames: [], messages: [] };
+    this.ctx.registry.addVisitor(this);
     const [convs, token, online] = await Promise.all([
       this.ctx.conversations.ofCustomers(session.workspaceId, session.family, 20),
       this.ctx.sessions.issueToken(session),
       this.ctx.replyTarget(session.workspaceId),
     ]);
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.session = session;
-    for (const c of convs) this.delivered.set(c.id, Math.min(c.lastSeq, h.lastSeen?.[c.id] ?? 0));
-    // Registered before replaying, so nothing published meanwhile is missed (deliver() orders it).
-    this.ctx.registry.addVisitor(this);
-    this.send({
+    for (const c of convs) this.delivered.set(c.id, Math.min(c.lastSeq, this.resumeFrom[c.id] ?? 0));
+    super.send({
       type: 'welcome', v: 1, sessionId: this.ctx.ids.next('realtimeSession'), verified: session.verified, sessionToken: token,
       conversations: convs.map(visitorConversationView), operatorsOnline: this.ctx.registry.operatorsOnline(session.workspaceId) > 0,
       replyWithinMinutes: online, serverTime: this.ctx.clock.now(),
     });
+    const early = this.early;
+    this.early = null;
+    for (const f of early.frames) this.send(f);
+    for (const m of early.messages) this.deliver(m);
     for (const c of convs) if (c.lastSeq > (this.delivered.get(c.id) ?? 0)) void this.catchUp(c.id);
+  }
+
+  /** Until the welcome is out, frames wait (the welcome must come first). */
+  override send(frame: Parameters<Connection<VisitorServerFrame>['send']>[0]): void {
+    if (this.early && frame.type !== 'error') {
+      this.early.frames.push(frame);
+      return;
+    }
+    super.send(frame);
   }
 
   /** A message published on the Bus for this visitor's customer. */
   deliver(m: MessageRecord): void {
     if (m.kind !== 'text') return;
+    if (this.early) {
+      this.early.messages.push(m);
+      return;
+    }
     const have = this.delivered.get(m.conversationId) ?? 0;
     if (m.seq <= have) return;
     if (m.seq === have + 1 && !this.catchingUp.has(m.conversationId)) {
@@ -108,8 +139,9 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
     return this.delivered.has(conversationId);
   }
 
+  /** Starts following a conversation (one beyond the welcome's list resumes from lastSeen too). */
   adopt(conversationId: string): void {
-    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, 0);
+    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, this.resumeFrom[conversationId] ?? 0);
   }
 
   rememberTouch(touchId: string, playbook: string): void {
