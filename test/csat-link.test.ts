@@ -1,3 +1,4 @@
+import { CONVERSATION_LIMITS } from '@omotenashi/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { storeFactories } from './helpers/stores.js';
@@ -56,6 +57,14 @@ describe.each(await storeFactories())('satisfaction survey links on $name', (fac
     expect(again.json()).toMatchObject({ error: { code: 'conflict' } });
     expect(await csatOf(c.id)).toMatchObject({ score: 5 });
     expect((await t.app.inject({ method: 'GET', url: c.url })).body).toContain('already rated');
+  });
+
+  it('takes a full-length comment in Japanese from the form (2,000 characters are ~18 KB url-encoded)', async () => {
+    const c = await resolved();
+    const comment = 'ありがとう'.repeat(CONVERSATION_LIMITS.csatCommentChars / 5);
+    const r = await postForm(c.url, `score=5&comment=${encodeURIComponent(comment)}`);
+    expect(r.statusCode, r.body.slice(0, 200)).toBe(200);
+    expect(await csatOf(c.id)).toMatchObject({ score: 5, comment });
   });
 
   it('takes a plain HTML form post and answers with a page', async () => {

@@ -75,10 +75,8 @@ export class Attachments {
     if (reader.type === 'operator') return true;
     if (a.uploaderType === 'customer' && reader.family.includes(a.customerId)) return true;
     if (a.messageId === null || a.conversationId === null) return false;
-    const c = await this.deps.store.getConversation(a.workspaceId, a.conversationId);
-    if (c === null || !reader.family.includes(c.customerId)) return false;
-    // A file attached to an internal note is the team's, not the customer's.
+    // The message names its customer; a file on an internal note is the team's, not theirs.
     const m = await this.deps.store.getMessage(a.workspaceId, a.messageId);
-    return m !== null && m.kind === 'text';
+    return m !== null && m.kind === 'text' && reader.family.includes(m.customerId);
   }
 }

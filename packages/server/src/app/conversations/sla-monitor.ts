@@ -33,16 +33,19 @@ export class SlaMonitor {
     let visited = 0;
     for (let round = 0; round < 50; round++) {
       const due = await this.store.slaDue(this.clock.now() + 1, 200);
+      let failed = 0;
       for (const c of due) {
         try {
           await this.conversations.checkDue(c.workspaceId, c.id);
         } catch (err) {
           // One bad row must not stall every other conversation's timers.
+          failed++;
           this.opts.onError?.(err);
         }
       }
       visited += due.length;
-      if (due.length < 200) break;
+      // Failed rows stay due: another round now would only fail them again; the next tick retries.
+      if (due.length < 200 || failed > 0) break;
     }
     return visited;
   }

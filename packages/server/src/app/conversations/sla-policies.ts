@@ -21,6 +21,7 @@ export class SlaPolicies {
     const hit = this.cache.get(workspaceId);
     if (hit && hit.until > now) return hit.rows;
     const rows = await this.store.listSlaPolicies(workspaceId);
+    if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(workspaceId, { rows, until: now + 5_000 });
     return rows;
   }

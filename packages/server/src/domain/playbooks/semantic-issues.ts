@@ -198,7 +198,8 @@ function checkSteps(p: PlaybookDefinition, out: IssueList): void {
   });
 }
 
-function isHttpUrl(text: string): boolean {
+/** An absolute http(s) URL with a host (webhook receivers). */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';

@@ -15,3 +15,14 @@ export async function authenticate(services: Services, req: FastifyRequest, mini
   }
   return rec;
 }
+
+/**
+ * Authenticates a visitor by the session token from the realtime welcome (Bearer header, or
+ * `queryToken` where a browser cannot send headers, as for `<img src>`).
+ */
+export async function authenticateVisitor(services: Services, req: FastifyRequest, queryToken?: string): Promise<{ workspaceId: string; customerId: string; family: string[] }> {
+  const h = req.headers.authorization;
+  const token = h && /^bearer /i.test(h) ? h.slice(7).trim() : queryToken;
+  if (!token) throw new OmotenashiError('unauthorized', 'send the visitor session token (from the realtime welcome) as Authorization: Bearer <token>');
+  return services.visitorSessions.verifyToken(token);
+}

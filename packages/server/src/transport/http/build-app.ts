@@ -32,7 +32,12 @@ declare module 'fastify' {
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Request logs carry the path only: visitors may pass their session token in the query
+    // (`<img src>` cannot send headers), and a token must never land in a log file.
+    logger: options.logger ? {
+      ...(typeof options.logger === 'object' ? options.logger : {}),
+      serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.ip }) },
+    } : false,
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     // Unknown fields are refused rather than silently dropped; all problems reported at once.

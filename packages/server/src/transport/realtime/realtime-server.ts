@@ -1,3 +1,4 @@
+import type { OperatorServerFrame } from '@omotenashi/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -92,20 +93,22 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
   function routeChange(ch: ConversationChange): void {
     const c = ch.conversation;
     if (ch.kind === 'message') services.metrics.messagesStored.inc({ author: ch.message.authorType });
-    const view = conversationView(c);
-    for (const o of registry.operatorsOf(ch.workspaceId)) {
-      if (ch.kind === 'created') o.send({ type: 'conversation.created', conversation: view });
-      else if (ch.kind === 'updated') o.send({ type: 'conversation.updated', conversation: view, changes: ch.changes });
-      else o.send({ type: 'message.created', conversation: view, message: messageView(ch.message, 'operator') });
+    const operators = registry.operatorsOf(ch.workspaceId);
+    // Built once per event, and only when some operator is connected.
+    let frame: OperatorServerFrame | null = null;
+    for (const o of operators) {
+      if (!frame) {
+        const view = conversationView(c);
+        frame = ch.kind === 'created' ? { type: 'conversation.created', conversation: view }
+          : ch.kind === 'updated' ? { type: 'conversation.updated', conversation: view, changes: ch.changes }
+            : { type: 'message.created', conversation: view, message: messageView(ch.message, 'operator') };
+      }
+      o.send(frame);
     }
     for (const v of registry.visitorsOf(ch.workspaceId, c.customerId)) {
-      if (ch.kind === 'message') {
-        v.adopt(c.id);
-        v.deliver(ch.message);
-      } else {
-        v.adopt(c.id);
-        v.send({ type: 'conversation', conversation: visitorConversationView(c) });
-      }
+      v.adopt(c.id);
+      if (ch.kind === 'message') v.deliver(ch.message);
+      else v.send({ type: 'conversation', conversation: visitorConversationView(c) });
     }
     if (ch.kind !== 'message') pushCounts(ch.workspaceId);
   }

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ATTACHMENT_TYPES, CONVERSATION_LIMITS } from '@omotenashi/protocol';
 import type { AttachmentReader, Uploader } from '../../../app/conversations/attachments.js';
 import type { AttachmentRecord } from '../../../ports/conversation-store.js';
 import { OmotenashiError } from '../../../errors.js';
 import type { Services } from '../../../services.js';
-import { authenticate } from '../auth.js';
+import { authenticate, authenticateVisitor } from '../auth.js';
 import { errorHandler } from '../error-handler.js';
 import { IdParams, bearer, withErrors } from '../schemas.js';
 
@@ -97,24 +97,17 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
       void reply.header('access-control-allow-origin', req.headers.origin ?? '*');
       void reply.header('vary', 'Origin');
     });
-    const visitor = async (req: FastifyRequest, queryToken?: string) => {
-      const h = req.headers.authorization;
-      const token = h && /^bearer /i.test(h) ? h.slice(7).trim() : queryToken;
-      if (!token) throw new OmotenashiError('unauthorized', 'send the visitor session token (from the realtime welcome) as Authorization: Bearer <token>');
-      return s.visitorSessions.verifyToken(token);
-    };
-    const visitorSecurity = [{ bearerAuth: [] }];
     scope.post<{ Querystring: Static<typeof UploadQuery> }>('/v1/attachments', {
-      schema: { tags, summary: 'Upload a file as a visitor (Authorization: Bearer <sessionToken> from the realtime welcome)', description: uploadDescription, querystring: UploadQuery, security: visitorSecurity, response: withErrors({ 201: Uploaded }) },
+      schema: { tags, summary: 'Upload a file as a visitor (Authorization: Bearer <sessionToken> from the realtime welcome)', description: uploadDescription, querystring: UploadQuery, security: bearer, response: withErrors({ 201: Uploaded }) },
     }, async (req, reply) => {
-      const v = await visitor(req);
+      const v = await authenticateVisitor(s, req);
       const uploader: Uploader = { type: 'customer', customerId: v.customerId };
       return reply.code(201).send(await s.attachments.upload(v.workspaceId, uploader, req.query.fileName ?? '', bodyBytes(req.body)));
     });
     scope.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof VisitorReadQuery> }>('/v1/attachments/:id', {
-      schema: { tags, summary: 'Download an attachment as a visitor (own uploads and files sent in their conversations)', params: IdParams, querystring: VisitorReadQuery, security: visitorSecurity },
+      schema: { tags, summary: 'Download an attachment as a visitor (own uploads and files sent in their conversations)', params: IdParams, querystring: VisitorReadQuery, security: bearer },
     }, async (req, reply) => {
-      const v = await visitor(req, req.query.token);
+      const v = await authenticateVisitor(s, req, req.query.token);
       const reader: AttachmentReader = { type: 'customer', family: v.family };
       const { attachment, data } = await s.attachments.read(v.workspaceId, req.params.id, reader);
       return sendFile(reply, attachment, data);

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../../domain/playbooks/semantic-issues.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -86,14 +87,7 @@ function checkSnippetBody(body: string | undefined): void {
 }
 
 function checkUrl(raw: string): void {
-  let ok = false;
-  try {
-    const u = new URL(raw);
-    ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw validationError([{ path: 'url', code: 'invalid_value', message: 'url must be an http:// or https:// URL, like https://example.com/hooks/omotenashi' }]);
+  if (!isHttpUrl(raw)) throw validationError([{ path: 'url', code: 'invalid_value', message: 'url must be an http:// or https:// URL, like https://example.com/hooks/omotenashi' }]);
 }
 
 /** UTC days (YYYY-MM-DD) from `days - 1` days ago to today, oldest first: the counters are kept by UTC day. */
@@ -320,7 +314,10 @@ export function conversationAdminRoutes(app: FastifyInstance, s: Services): void
     const auth = await authenticate(s, req);
     const days = req.query.days ?? 30;
     const range = dayRange(s.clock.now(), days);
-    const counts = await s.store.getCounts(auth.workspaceId, { prefix: 'sla:' });
+    // Exactly the keys of the asked days: the counters of years past are never read.
+    const counts = await s.store.getCounts(auth.workspaceId, {
+      keys: range.flatMap((day) => ['met', 'breached'].flatMap((kind) => ['first_response', 'next_response', 'resolution'].map((t) => `sla:${day}:${kind}:${t}`))),
+    });
     const at = (day: string, outcome: 'met' | 'breached', t: string) => counts[`sla:${day}:${outcome}:${t}`] ?? 0;
     const byDay = range.map((day) => ({ day, ...Object.fromEntries(SLA_TARGETS.map((t) => [t, { met: at(day, 'met', t), breached: at(day, 'breached', t) }])) }));
     const targets = Object.fromEntries(SLA_TARGETS.map((t) => {
@@ -337,7 +334,7 @@ export function conversationAdminRoutes(app: FastifyInstance, s: Services): void
     const auth = await authenticate(s, req);
     const days = req.query.days ?? 30;
     const range = dayRange(s.clock.now(), days);
-    const counts = await s.store.getCounts(auth.workspaceId, { prefix: 'csat:' });
+    const counts = await s.store.getCounts(auth.workspaceId, { keys: range.flatMap((day) => [1, 2, 3, 4, 5].map((n) => `csat:${day}:${n}`)) });
     const distribution = Object.fromEntries(CSAT_SCORES.map((score) => [score, 0])) as Record<(typeof CSAT_SCORES)[number], number>;
     let responses = 0;
     let total = 0;

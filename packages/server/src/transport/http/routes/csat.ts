@@ -81,7 +81,8 @@ export function csatRoutes(app: FastifyInstance, s: Services): void {
 
   void app.register(async (scope) => {
     // Plain HTML forms post url-encoded bodies; JSON stays accepted for custom pages.
-    scope.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
+    // A comment of csatCommentChars characters can take up to 12 bytes each url-encoded (4-byte characters).
+    scope.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: CONVERSATION_LIMITS.csatCommentChars * 12 + 1024 }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
     const base = errorHandler(s.metrics);
@@ -91,7 +92,7 @@ export function csatRoutes(app: FastifyInstance, s: Services): void {
         const status = err instanceof OmotenashiError ? ERROR_STATUS[err.code] : 400;
         const text = err instanceof OmotenashiError
           ? err.code === 'conflict' ? 'Thank you — this conversation has already been rated.' : err.message
-          : 'Please choose a score from 1 to 5 (and keep the comment under 2,000 characters).';
+          : `Please choose a score from 1 to 5 (and keep the comment under ${CONVERSATION_LIMITS.csatCommentChars.toLocaleString('en')} characters).`;
         return sendPage(reply, status, 'Satisfaction survey', `<h1>Satisfaction survey</h1><p>${escapeHtml(text)}</p>`);
       }
       return base(err, req, reply);
