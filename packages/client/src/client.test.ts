@@ -303,8 +303,8 @@ describe('OmotenashiClient', () => {
     expect(errors.map((e) => e.code)).toEqual(['internal_error']);
     vi.advanceTimersByTime(250); // retried after a backoff (0.5 × 500 ms)
     expect(net.last().sentOf('message').map((f) => f.clientMessageId)).toEqual(['too-long', 'slow', 'slow']);
-    // the server names a rate-limited frame by its type, not by clientMessageId
-    net.last().push({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second', ref: 'message' });
+    // a rate-limited send is named by its clientMessageId, and tried again after the next backoff step
+    net.last().push({ type: 'error', code: 'rate_limited', message: 'more than 20 frames a second', ref: 'slow' });
     vi.advanceTimersByTime(500); // the next backoff step
     expect(net.last().sentOf('message').map((f) => f.clientMessageId)).toEqual(['too-long', 'slow', 'slow', 'slow']);
     net.last().push({ type: 'ack', clientMessageId: 'slow', message: msg(1, 'cnv_9'), duplicate: false });

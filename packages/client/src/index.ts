@@ -419,8 +419,8 @@ export class OmotenashiClient {
           const w = this.waiters.get(ref);
           this.waiters.delete(ref);
           if (w) return w.rej(err);
-        } else if (pending || (f.code === 'rate_limited' && ref === 'message')) {
-          // A dropped or failed send: the server names a rate-limited frame by its type only.
+        } else if (pending) {
+          // A send refused for a passing reason (rate limited, a server failure): try again later.
           this.resendLater();
         }
         this.emit('error', err);

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@omotenashi/protocol';
 import type { WebSocket } from 'ws';
 
 /** Token bucket per connection: 20 frames a second, bursts of 40. Two numbers, no timers. */
@@ -24,7 +25,7 @@ export const IDLE_TIMEOUT_MS = 90_000;
 export function sendFrame(socket: WebSocket, frame: unknown): void {
   if (socket.readyState !== socket.OPEN) return;
   if (socket.bufferedAmount > MAX_BUFFERED) {
-    socket.close(4008, 'too slow: reconnect and resume');
+    socket.close(CLOSE_CODES.tooSlow, 'too slow: reconnect and resume');
     return;
   }
   socket.send(JSON.stringify(frame));

@@ -1,4 +1,4 @@
-import type { OperatorServerFrame } from '@omotenashi/protocol';
+import { CLOSE_CODES, type OperatorServerFrame } from '@omotenashi/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -132,7 +132,7 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     const now = Date.now();
     for (const c of registry.all) {
       const helloMissing = !c.ready;
-      if (helloMissing && now - c.openedAt > HELLO_DEADLINE_MS) c.socket.close(4002, 'no hello');
+      if (helloMissing && now - c.openedAt > HELLO_DEADLINE_MS) c.socket.close(CLOSE_CODES.protocolError, 'no hello');
       else if (!helloMissing && now - c.lastFrameAt > IDLE_TIMEOUT_MS) c.socket.terminate();
     }
   }, 5_000);
