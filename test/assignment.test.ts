@@ -213,6 +213,33 @@ describe.each(await storeFactories())('assignment on $name', (factory) => {
     expect((await ok(t.api('GET', '/api/v1/conversations/counts?status=pending', undefined, ana.token))).json<ConversationCounts>()).toMatchObject({ mine: 1 });
   });
 
+  it('lets an operator reload the inbox without going offline or losing their conversations', async () => {
+    await t.close();
+    t = await startTestApp(factory, { services: { presenceGraceMs: 300 } });
+    wsUrl = (await listen(t)).ws;
+    await settings({ reassignOnOffline: true });
+    const ana = await operator('Ana', { teams: ['support'] });
+    const ben = await operator('Ben', { teams: ['support'] });
+    const a = await connect(ana);
+    await connect(ben);
+    const c = await start('reload-1');
+    await ok(t.api('POST', `/api/v1/conversations/${c.id}/assign`, { assigneeId: ana.id }));
+
+    a.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await connect(ana); // the reload's new socket, well within the grace period
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await presenceOf(ana)).toBe('online');
+    expect(await get(c.id)).toMatchObject({ assigneeId: ana.id });
+
+    // Leaving for good: offline once the grace period has passed, and the conversation moves on.
+    for (const s of sockets.filter((x) => x.frames.some((f) => f.type === 'welcome' && f['operatorId'] === ana.id))) s.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await presenceOf(ana)).toBe('online');
+    await until(async () => (await presenceOf(ana)) === 'offline', 3_000, 'Ana offline after the grace period');
+    await until(async () => (await get(c.id)).assigneeId === ben.id, 3_000, 'the hand-over to Ben');
+  });
+
   it('without reassignOnOffline, an operator going offline keeps their conversations', async () => {
     const ana = await operator('Ana', { capacity: 10 });
     const ben = await operator('Ben', { capacity: 10 });

@@ -41,7 +41,8 @@ export interface TestAppOptions {
 export async function startTestApp(factory: StoreFactory, opts: TestAppOptions = {}): Promise<TestApp> {
   const store = await factory.create();
   const clock = opts.clock ?? new TestClock();
-  const services = createServices(store, { ...opts.services, clock, geo: false });
+  // Operators go offline as soon as their last socket closes (no reload grace), unless a test asks.
+  const services = createServices(store, { presenceGraceMs: 0, ...opts.services, clock, geo: false });
   const app = await buildApp(services);
   const created = await services.tenancy.createWorkspace('Test shop');
   const ws = { id: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken };

@@ -66,6 +66,8 @@ export interface ServiceOptions {
   defaultMetrics?: boolean;
   /** Allow webhooks to private/loopback addresses (tests, on-premise receivers). */
   allowPrivateWebhooks?: boolean;
+  /** How long an operator whose last socket closed stays online (default 5 s: a reload reconnects within it). */
+  presenceGraceMs?: number;
   /** Where background loops (timers, webhooks) report failures they retry; `serve` logs them. */
   onBackgroundError?: (loop: 'timers' | 'webhooks' | 'bus' | 'sla' | 'realtime' | 'channels', err: unknown) => void;
 }
@@ -119,7 +121,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const attachments = new Attachments({ store, ids, clock });
   const slaMonitor = new SlaMonitor(store, conversations, clock, { onError: backgroundError('sla') });
   const visitorSessions = new VisitorSessions({ store, credentials, settings: conversationSettings, ingest, ids, clock });
-  const presence = new OperatorPresence({ store, bus, settings: conversationSettings, conversations, onError: backgroundError('realtime') });
+  const presence = new OperatorPresence({ store, bus, settings: conversationSettings, conversations, onError: backgroundError('realtime'), graceMs: options.presenceGraceMs ?? 5_000 });
   const stopSignals = forwardConversationSignals({ bus, store, ingest, ids, clock, onError: backgroundError('sla') });
   let background = false;
   return {
@@ -138,6 +140,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
     },
     async close() {
       stopSignals();
+      presence.stop();
       if (background) {
         await scheduler.stop();
         await webhooks.stop();

@@ -11,8 +11,14 @@ import { TOPICS, type PresenceSignal } from './events.js';
  */
 export class OperatorPresence {
   private readonly connections = new Map<string, number>();
+  /** Operators whose last connection closed, waiting out the grace period. */
+  private readonly leaving = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly deps: { store: Store; bus: Bus; settings: ConversationSettingsReader; conversations: Conversations; onError?: (err: unknown) => void }) {}
+  constructor(private readonly deps: {
+    store: Store; bus: Bus; settings: ConversationSettingsReader; conversations: Conversations; onError?: (err: unknown) => void;
+    /** How long after the last connection closes before the operator counts as offline (a reload reconnects well within it). */
+    graceMs?: number;
+  }) {}
 
   async set(workspaceId: string, operatorId: string, presence: Presence): Promise<void> {
     await this.deps.store.setOperatorRouting(workspaceId, operatorId, { presence });
@@ -23,11 +29,19 @@ export class OperatorPresence {
 
   async connected(workspaceId: string, operatorId: string, presence: Presence): Promise<void> {
     const key = `${workspaceId}:${operatorId}`;
+    const pending = this.leaving.get(key);
+    if (pending) {
+      clearTimeout(pending);
+      this.leaving.delete(key);
+    }
     this.connections.set(key, (this.connections.get(key) ?? 0) + 1);
     await this.set(workspaceId, operatorId, presence);
   }
 
-  /** The last connection of an operator closing takes them offline. */
+  /**
+   * The last connection of an operator closing takes them offline — after a grace period, so
+   * reloading the inbox does not hand their conversations away.
+   */
   async disconnected(workspaceId: string, operatorId: string): Promise<void> {
     const key = `${workspaceId}:${operatorId}`;
     const left = (this.connections.get(key) ?? 1) - 1;
@@ -36,7 +50,21 @@ export class OperatorPresence {
       return;
     }
     this.connections.delete(key);
-    await this.set(workspaceId, operatorId, 'offline');
+    const grace = this.deps.graceMs ?? 5_000;
+    if (grace <= 0) return this.set(workspaceId, operatorId, 'offline');
+    const timer = setTimeout(() => {
+      this.leaving.delete(key);
+      if (this.connections.has(key)) return;
+      this.set(workspaceId, operatorId, 'offline').catch((err: unknown) => this.deps.onError?.(err));
+    }, grace);
+    timer.unref();
+    this.leaving.set(key, timer);
+  }
+
+  /** Forgets pending departures (shutdown). */
+  stop(): void {
+    for (const t of this.leaving.values()) clearTimeout(t);
+    this.leaving.clear();
   }
 
   /** With `reassignOnOffline`, an operator going offline hands their open conversations to someone online. */
