@@ -1,9 +1,9 @@
-import { validateEvent } from '../../domain/events/validate-event.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type { Bus } from '../../ports/bus.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Store } from '../../ports/store.js';
 import type { IngestService } from '../ingest/ingest-service.js';
+import { submitEvent } from '../ingest/submit-event.js';
 import { TOPICS, type SlaSignal } from './events.js';
 
 /** The event the care loop sees when a customer waited too long for an answer. */
@@ -26,12 +26,10 @@ export function forwardConversationSignals(deps: { bus: Bus; store: Store; inges
       const anon = ids?.find((i) => i.kind === 'anon')?.value ?? null;
       if (!customer?.userId && !anon) return;
       const now = deps.clock.now();
-      const r = validateEvent({
+      await submitEvent(deps, c.workspaceId, {
         type: 'track', event: CHAT_WAIT_EXCEEDED, ...(customer?.userId ? { userId: customer.userId } : { anonymousId: anon }),
         properties: { conversationId: c.id, target: s.target, waited_seconds: c.waitingSince === null ? null : Math.round((now - c.waitingSince) / 1000) },
-        context: { library: { name: 'omotenashi-conversations', version: '1' } },
-      }, { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => deps.ids.next('event') });
-      if (r.ok) await deps.ingest.submit(c.workspaceId, [r.event]);
+      });
     })().catch(deps.onError);
   });
 }

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { VisitorHello } from '@omotenashi/protocol';
 import { verifyIdentityToken, verifyUserHash } from '../../domain/conversations/identity-proof.js';
-import { validateEvent } from '../../domain/events/validate-event.js';
 import { OmotenashiError } from '../../errors.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type { Clock } from '../../ports/clock.js';
@@ -9,6 +8,7 @@ import type { Store } from '../../ports/store.js';
 import type { Credentials } from '../credentials.js';
 import { customerFamily } from '../customer-family.js';
 import type { IngestService } from '../ingest/ingest-service.js';
+import { submitEvent } from '../ingest/submit-event.js';
 import type { ConversationSettingsReader } from './conversation-settings.js';
 
 /** Who is on the other end of a visitor connection, as far as the server can prove. */
@@ -86,25 +86,16 @@ export class VisitorSessions {
     return claimed;
   }
 
-  private async ingestIdentify(workspaceId: string, anonymousId: string, userId: string | null): Promise<void> {
-    const now = this.deps.clock.now();
-    const r = validateEvent(
-      { type: 'identify', anonymousId, ...(userId ? { userId } : {}), context: { library: { name: 'omotenashi-realtime', version: '1' } } },
-      { path: 'hello', impliedType: 'identify', receivedAt: now, sentAt: null, newMessageId: () => this.deps.ids.next('event') },
-    );
-    if (!r.ok) throw new OmotenashiError('validation_failed', r.issues[0]?.message ?? 'invalid identity', { issues: r.issues });
-    await this.deps.ingest.submit(workspaceId, [r.event]);
+  private ingestIdentify(workspaceId: string, anonymousId: string, userId: string | null): Promise<void> {
+    return submitEvent(this.deps, workspaceId, { type: 'identify', anonymousId, ...(userId ? { userId } : {}) });
   }
 
+
   /** Tells the care loop the customer is talking to us (etiquette holds other touches meanwhile). */
-  async noteConversationActivity(s: VisitorSession, conversationId: string): Promise<void> {
-    const now = this.deps.clock.now();
-    const r = validateEvent(
-      { type: 'track', event: 'Omotenashi Conversation Message', anonymousId: s.anonymousId, ...(s.userId ? { userId: s.userId } : {}), properties: { conversationId } },
-      { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => this.deps.ids.next('event') },
-    );
-    if (r.ok) await this.deps.ingest.submit(s.workspaceId, [r.event]);
+  noteConversationActivity(s: VisitorSession, conversationId: string): Promise<void> {
+    return submitEvent(this.deps, s.workspaceId, { type: 'track', event: 'Omotenashi Conversation Message', ...this.who(s), properties: { conversationId } });
   }
+
 
   /**
    * The visitor's answer to an invitation or hint, recorded as the event the care loop reads
@@ -117,13 +108,15 @@ export class VisitorSessions {
       const touches = await this.deps.store.listOnsiteMessages(s.workspaceId, s.customerId, 100);
       playbook = touches.find((t) => t.id === touchId)?.playbookKey ?? null;
     }
-    const now = this.deps.clock.now();
-    const r = validateEvent({
-      type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed',
-      anonymousId: s.anonymousId, ...(s.userId ? { userId: s.userId } : {}),
+    await submitEvent(this.deps, s.workspaceId, {
+      type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed', ...this.who(s),
       properties: { touchId, ...(playbook ? { playbook } : {}) },
-    }, { path: '', impliedType: 'track', receivedAt: now, sentAt: null, newMessageId: () => this.deps.ids.next('event') });
-    if (r.ok) await this.deps.ingest.submit(s.workspaceId, [r.event]);
+    });
+  }
+
+  /** How events name this visitor: their anonymousId, and a userId only when proven. */
+  private who(s: VisitorSession): { anonymousId: string; userId?: string } {
+    return { anonymousId: s.anonymousId, ...(s.userId ? { userId: s.userId } : {}) };
   }
 
   // ---- session tokens for the visitor's HTTP calls (attachments) ----------------------------
