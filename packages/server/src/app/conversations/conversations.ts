@@ -128,7 +128,12 @@ export class Conversations {
 
   /** From the maintained counters: two keyed reads, whatever the inbox size. */
   async counts(workspaceId: string, status: ConversationStatus, operatorId: string | null): Promise<ConversationCounts> {
-    const keys = [...CONVERSATION_STATUSES.map((s) => `status:${s}`), `unassigned:${status}`, ...(operatorId ? [`assignee:${operatorId}:${status}`] : [])];
+    return (await this.countsFor(workspaceId, status, operatorId ? [operatorId] : []))(operatorId);
+  }
+
+  /** Counts for several operators at once (the live inbox pushes them to everyone connected). */
+  async countsFor(workspaceId: string, status: ConversationStatus, operatorIds: string[]): Promise<(operatorId: string | null) => ConversationCounts> {
+    const keys = [...CONVERSATION_STATUSES.map((s) => `status:${s}`), `unassigned:${status}`, ...operatorIds.map((id) => `assignee:${id}:${status}`)];
     const [byKey, teams] = await Promise.all([
       this.deps.store.getCounts(workspaceId, { keys }),
       this.deps.store.getCounts(workspaceId, { prefix: 'team:' }),
@@ -139,7 +144,8 @@ export class Conversations {
       if (k.endsWith(suffix) && n > 0) byTeam[k.slice(5, -suffix.length)] = n;
     }
     const byStatus = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, byKey[`status:${s}`] ?? 0])) as Record<ConversationStatus, number>;
-    return { byStatus, mine: operatorId ? byKey[`assignee:${operatorId}:${status}`] ?? 0 : 0, unassigned: byKey[`unassigned:${status}`] ?? 0, byTeam };
+    const unassigned = byKey[`unassigned:${status}`] ?? 0;
+    return (operatorId) => ({ byStatus, mine: operatorId ? byKey[`assignee:${operatorId}:${status}`] ?? 0 : 0, unassigned, byTeam });
   }
 
   async ofCustomers(workspaceId: string, customerIds: string[], limit: number): Promise<ConversationRecord[]> {

@@ -21,6 +21,18 @@ export class OperatorConnection extends Connection<OperatorServerFrame> {
     });
   }
 
+  /** Typing frames come several a second: whose conversation it is, looked up once. */
+  private readonly customers = new Map<string, string>();
+  private async customerOf(workspaceId: string, conversationId: string): Promise<string> {
+    let id = this.customers.get(conversationId);
+    if (id === undefined) {
+      id = (await this.ctx.conversations.get(workspaceId, conversationId)).customerId;
+      if (this.customers.size >= 100) this.customers.delete(this.customers.keys().next().value!);
+      this.customers.set(conversationId, id);
+    }
+    return id;
+  }
+
   get ready(): boolean {
     return this.workspaceId !== null;
   }
@@ -57,8 +69,8 @@ export class OperatorConnection extends Connection<OperatorServerFrame> {
       }
       case 'typing': {
         if (!isId(f['conversationId'])) throw new OmotenashiError('validation_failed', 'typing needs conversationId');
-        const c = await this.ctx.conversations.get(ws, f['conversationId']);
-        this.ctx.typing({ workspaceId: ws, customerId: c.customerId, conversationId: c.id, typing: f['typing'] === true, author: 'operator', operatorId: this.operatorId, name: await this.ctx.conversations.operatorName(ws, this.operatorId) });
+        const customerId = await this.customerOf(ws, f['conversationId']);
+        this.ctx.typing({ workspaceId: ws, customerId, conversationId: f['conversationId'], typing: f['typing'] === true, author: 'operator', operatorId: this.operatorId, name: await this.ctx.conversations.operatorName(ws, this.operatorId) });
         return;
       }
       case 'read': {

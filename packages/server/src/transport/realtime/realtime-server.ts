@@ -84,9 +84,11 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     if (countsDue.has(workspaceId)) return;
     countsDue.set(workspaceId, setTimeout(() => {
       countsDue.delete(workspaceId);
-      for (const o of registry.operatorsOf(workspaceId)) {
-        services.conversations.counts(workspaceId, 'open', o.operatorId).then((counts) => o.send({ type: 'counts', counts }), onError);
-      }
+      // One read for everyone connected; only `mine` differs per operator.
+      const operators = [...registry.operatorsOf(workspaceId)];
+      const ids = [...new Set(operators.map((o) => o.operatorId).filter((id): id is string => id !== null))];
+      services.conversations.countsFor(workspaceId, 'open', ids)
+        .then((countsOf) => { for (const o of operators) o.send({ type: 'counts', counts: countsOf(o.operatorId) }); }, onError);
     }, 250));
   }
 
