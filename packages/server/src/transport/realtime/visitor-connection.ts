@@ -10,6 +10,8 @@ import { isId, isSeq } from './frames.js';
 import type { RealtimeContext } from './realtime-context.js';
 
 const ACTIVITY_NOTE_EVERY_MS = 5 * 60_000;
+/** Shared by every connection that resumes nothing (most of them): no object per socket. */
+const NO_RESUME: Readonly<Record<string, number>> = Object.freeze({});
 
 /**
  * One visitor socket. Delivery is exactly-once and in order per conversation: `delivered`
@@ -23,7 +25,7 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
   private touches: Map<string, string> | null = null;
   private activityNotedAt = -Infinity;
   /** The hello's lastSeen: where to resume any conversation of this visitor. */
-  private resumeFrom: Record<string, number> = {};
+  private resumeFrom: Readonly<Record<string, number>> = NO_RESUME;
   /** Set while the hello is being answered: what is published meanwhile waits for the welcome. */
   private early: { frames: VisitorServerFrame[]; messages: MessageRecord[] } | null = null;
   /** The conversation this visitor last wrote in (a hint: the writer checks it is still open). */
@@ -57,7 +59,7 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
     const session = await this.ctx.sessions.open(h);
     if (this.socket.readyState !== this.socket.OPEN) return;
     this.session = session;
-    this.resumeFrom = h.lastSeen ?? {};
+    this.resumeFrom = h.lastSeen ?? NO_RESUME;
     // Registered BEFORE the conversations are read: whatever is published from here on is held
     // back until the welcome is out, then ordered by deliver(); whatever was committed before
     // the read is in the lastSeq the catch-up below compares with. Nothing falls in between.
