@@ -2,11 +2,11 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'bench/**', 'data/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'bench/**', 'data/**', '**/*.mjs', '**/*.js', '**/vite.config.ts'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.test.json', './packages/widget/tsconfig.json', './packages/console/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -13,6 +13,9 @@ import { csatRoutes } from './routes/csat.js';
 import { customerRoutes } from './routes/customers.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { simulateRoutes } from './routes/simulate.js';
+import { widgetAssetRoutes } from './routes/widget-assets.js';
+import { demoShopRoutes } from './routes/demo-shop.js';
+import { consoleRoutes } from './routes/console-app.js';
 import { ErrorSchema } from './schemas.js';
 import { attachRealtime, type RealtimeServer } from '../realtime/realtime-server.js';
 
@@ -95,6 +98,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   conversationAdminRoutes(app, services);
   attachmentRoutes(app, services);
   csatRoutes(app, services);
+  widgetAssetRoutes(app, services);
+  demoShopRoutes(app, services);
+  consoleRoutes(app, services);
   const realtime = attachRealtime(app, services, { onError: options.onRealtimeError ?? (() => undefined) });
   app.decorate('realtime', realtime);
   // Sockets first: an upgraded connection would otherwise hold the HTTP server's close open.

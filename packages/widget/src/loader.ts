@@ -1,0 +1,2 @@
+// Placeholder: the widget loader arrives with the widget issue.
+export {};
