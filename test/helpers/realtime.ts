@@ -31,8 +31,8 @@ export class RawSocket {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 
-  static open(url: string): Promise<RawSocket> {
-    const ws = new WebSocket(url);
+  static open(url: string, options?: WebSocket.ClientOptions): Promise<RawSocket> {
+    const ws = new WebSocket(url, options);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new RawSocket(ws)));
       ws.once('error', reject);

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'invalid_credentials',
   'identity_proof_required',
   'invalid_identity_proof',
+  'csrf_failed',
   // resources
   'not_found',
   'conflict',

@@ -16,6 +16,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   identity_proof_required: 401,
   invalid_identity_proof: 401,
+  csrf_failed: 403,
   not_found: 404,
   conflict: 409,
   invalid_transition: 409,

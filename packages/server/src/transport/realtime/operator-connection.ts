@@ -13,7 +13,8 @@ export class OperatorConnection extends Connection<OperatorServerFrame> {
   operatorId: string | null = null;
   presence: Presence = 'offline';
 
-  constructor(socket: WebSocket, ctx: RealtimeContext) {
+  /** `cookieToken`: the console's session cookie from the upgrade request, used when the hello has no token. */
+  constructor(socket: WebSocket, ctx: RealtimeContext, private readonly cookieToken: string | null = null) {
     super(socket, ctx);
     socket.on('close', () => {
       this.ctx.registry.removeOperator(this);
@@ -38,7 +39,7 @@ export class OperatorConnection extends Connection<OperatorServerFrame> {
   }
 
   protected async hello(f: Record<string, unknown>): Promise<void> {
-    const token = await this.ctx.credentials.apiToken(typeof f['token'] === 'string' ? f['token'] : null);
+    const token = await this.ctx.credentials.apiToken(typeof f['token'] === 'string' ? f['token'] : this.cookieToken);
     const presence = f['presence'] === undefined ? 'online' : f['presence'];
     if (!isPresence(presence)) throw new OmotenashiError('validation_failed', `presence must be one of ${PRESENCES.join(', ')}`);
     if (this.socket.readyState !== this.socket.OPEN) return;

@@ -10,6 +10,7 @@ import type { Services } from '../../services.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { HELLO_DEADLINE_MS, IDLE_TIMEOUT_MS, MAX_FRAME_BYTES } from './frames.js';
 import { OperatorConnection } from './operator-connection.js';
+import { sameOrigin, sessionTokenFromCookies } from '../http/console-session.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { VisitorConnection } from './visitor-connection.js';
 
@@ -122,7 +123,9 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const conn = path === VISITOR_PATH ? new VisitorConnection(ws, ctx) : new OperatorConnection(ws, ctx);
+      // The console's session cookie stands in for a hello token, but only from our own pages.
+      const cookieToken = path === OPERATOR_PATH && sameOrigin(req.headers.origin, req.headers.host) ? sessionTokenFromCookies(req.headers.cookie) : null;
+      const conn = path === VISITOR_PATH ? new VisitorConnection(ws, ctx) : new OperatorConnection(ws, ctx, cookieToken);
       registry.track(conn);
       ws.on('error', () => ws.terminate());
     });
