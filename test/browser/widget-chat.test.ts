@@ -1,0 +1,101 @@
+import type { Browser, Page, WebSocket } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBrowser, launchBrowser, startServer, type RunningServer } from '../helpers/browser.js';
+import {
+  VIEWPORT, action, conversationMessages, customerOf, focusedInWidget, hidden, messages, operatorReply, operatorSession, part, until, visible,
+} from './widget-support.js';
+
+async function openChat(page: Page, label: string): Promise<void> {
+  if (!(await part(page, 'panel').isVisible())) {
+    await visible(part(page, 'launcher'), `the launcher (${label})`);
+    await part(page, 'launcher').click();
+  }
+  await visible(part(page, 'panel'), `the chat panel (${label})`);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await part(page, 'composer', ' textarea').fill(text);
+  await action(page, 'panel', 'send').click();
+}
+
+/** The chat as a shopper lives it: it survives a reload and a dropped connection, and works from the keyboard. */
+describeBrowser('widget: chat across reloads, reconnects, and from the keyboard', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('history is shown again after a reload, and messages get through after the connection drops', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const sockets: WebSocket[] = [];
+    page.on('websocket', (ws) => { if (ws.url().includes('/v1/realtime')) sockets.push(ws); });
+    await page.goto(`${server.base}/demo/help`);
+    await openChat(page, 'first visit');
+    const question = 'Do you ship to Osaka?';
+    await send(page, question);
+    await visible(messages(page, 'customer').filter({ hasText: question }), 'the shopper\'s message');
+    const customer = await customerOf(server, page);
+    const session = await operatorSession(server, context.request);
+    const answer = 'Yes, within 2–3 days.';
+    const conversationId = await operatorReply(server, context.request, session.token, customer.id, answer);
+    await visible(messages(page, 'operator').filter({ hasText: answer }), 'the operator\'s answer');
+
+    await page.reload();
+    await openChat(page, 'after the reload');
+    await visible(messages(page, 'customer').filter({ hasText: question }), 'the shopper\'s earlier message after the reload');
+    await visible(messages(page, 'operator').filter({ hasText: answer }), 'the operator\'s earlier answer after the reload');
+    expect(await messages(page, 'customer').filter({ hasText: question }).count(), 'the history is not duplicated').toBe(1);
+
+    // The network goes away: the shopper writes, the operator writes; both arrive once it is back.
+    const socketsBefore = sockets.length;
+    await context.setOffline(true);
+    await page.waitForTimeout(1_500);
+    const offlineLine = 'Typed while the network was down';
+    await send(page, offlineLine);
+    await server.api('POST', `/api/v1/conversations/${conversationId}/messages`, { text: 'Sent while you were offline' });
+    await page.waitForTimeout(1_000);
+    await context.setOffline(false);
+    await visible(messages(page, 'operator').filter({ hasText: 'Sent while you were offline' }), 'the operator message sent during the outage', 20_000);
+    await until(async () => (await conversationMessages(server, conversationId)).some((m) => m.text === offlineLine && m.author.type === 'customer'),
+      'the line typed offline to reach the conversation', 20_000, 250);
+    const stored = (await conversationMessages(server, conversationId)).filter((m) => m.text === offlineLine);
+    expect(stored, 'the offline line is stored exactly once').toHaveLength(1);
+    expect(await messages(page, 'customer').filter({ hasText: offlineLine }).count()).toBe(1);
+    process.stderr.write(`[browser] widget-chat: realtime sockets opened ${socketsBefore} before the outage, ${sockets.length} after\n`);
+    await context.close();
+  }, 60_000);
+
+  it('the keyboard opens the chat and sends; Escape closes it and gives focus back to the launcher', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/demo/help`);
+    await visible(part(page, 'launcher'), 'the launcher');
+    await part(page, 'launcher').focus();
+    expect((await focusedInWidget(page))?.part).toBe('launcher');
+    await page.keyboard.press('Enter');
+    await visible(part(page, 'panel'), 'the chat panel opened with Enter');
+    await until(async () => (await focusedInWidget(page))?.inPanel, 'focus to move into the open panel', 3_000);
+
+    await part(page, 'composer', ' textarea').focus();
+    const line = 'Sent with the keyboard only';
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+    await visible(messages(page, 'customer').filter({ hasText: line }), 'the message sent with Enter');
+    expect(await part(page, 'composer', ' textarea').inputValue(), 'the composer is emptied after sending').toBe('');
+
+    await page.keyboard.press('Escape');
+    await hidden(part(page, 'panel'), 'the panel after Escape', 3_000);
+    await until(async () => (await focusedInWidget(page))?.part === 'launcher', 'focus to return to the launcher after Escape', 3_000);
+    // And Space on the launcher opens it again (a button, not a div).
+    await page.keyboard.press('Space');
+    await visible(part(page, 'panel'), 'the chat panel opened again with Space');
+    await context.close();
+  }, 30_000);
+});

@@ -1,0 +1,119 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBrowser, launchBrowser, startServer, type RunningServer } from '../helpers/browser.js';
+import { clickShop, customerOf, part, servePage, shopPage, timeline, until, visible, waitForPath, watchBatches, type TimelineEvent } from './widget-support.js';
+
+const pathOf = (e: TimelineEvent): string | undefined => {
+  const p = e.payload?.properties ?? {};
+  return p.path ?? (typeof p.url === 'string' ? new URL(p.url).pathname : undefined);
+};
+
+/**
+ * What the tracker tells the server, checked where an operator would look (the customer's
+ * timeline): every client-side route is a page view, time on page and scroll depth arrive, and
+ * with data-require-consent nothing leaves the browser before the shopper agrees.
+ */
+describeBrowser('widget: tracking in a single-page shop, and consent', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('client-side navigation produces a page view per route, Page Left with time on page, and scroll depth', async () => {
+    // A short window so the product list scrolls.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 500 } });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/demo/`);
+    await visible(page.locator('a[href^="/demo/products/"]'), 'the product list');
+    await visible(part(page, 'launcher'), 'the widget launcher');
+    // A marker that a full page load would wipe: the routes below must be client-side.
+    await page.evaluate(() => { (globalThis as any).__sameDocument = true; });
+
+    const scrollable = await page.evaluate(() => {
+      const g = globalThis as any;
+      return g.document.documentElement.scrollHeight > g.innerHeight + 100;
+    });
+    expect(scrollable, 'the demo product list is taller than a 500 px window').toBe(true);
+    await page.mouse.move(640, 250);
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.wheel(0, 400);
+      await page.waitForTimeout(50);
+    }
+
+    await clickShop(page, 'a[href^="/demo/products/"]', 'product link');
+    await waitForPath(page, /^\/demo\/products\/[^/]+$/);
+    const productPath = new URL(page.url()).pathname;
+    await page.waitForTimeout(300); // a visible stay on the product page before moving on
+    await clickShop(page, '[data-testid="add-to-cart"]', 'add-to-cart button');
+    await clickShop(page, '[data-testid="cart-link"]', 'cart link');
+    await waitForPath(page, '/demo/cart');
+    await clickShop(page, 'a[href="/demo/returns"]', 'returns link');
+    await waitForPath(page, '/demo/returns');
+    await page.goBack(); // popstate
+    await waitForPath(page, '/demo/cart');
+    expect(await page.evaluate(() => (globalThis as any).__sameDocument === true), 'the shop routes without reloading').toBe(true);
+
+    const customer = await customerOf(server, page);
+    const expected = ['/demo/', productPath, '/demo/cart', '/demo/returns', '/demo/cart'];
+    const events = await until(async () => {
+      const all = await timeline(server, customer.id);
+      const pages = all.filter((e) => e.type === 'page').map(pathOf);
+      const left = all.filter((e) => e.name === 'Page Left').length;
+      return pages.length >= expected.length && left >= 4 ? all : undefined;
+    }, `page views for ${expected.join(', ')} in the customer's timeline`, 15_000, 500);
+
+    const pages = events.filter((e) => e.type === 'page').map(pathOf);
+    expect(pages).toEqual(expected);
+    const left = events.filter((e) => e.name === 'Page Left');
+    expect(left.length, 'a "Page Left" for each route left').toBeGreaterThanOrEqual(4);
+    for (const e of left) expect(e.payload.properties.timeOnPageMs).toBeGreaterThan(0);
+    const productLeft = left.find((e) => pathOf(e) === productPath);
+    expect(productLeft?.payload.properties.timeOnPageMs, 'time on the product page (stayed ≥ 300 ms)').toBeGreaterThanOrEqual(300);
+    const listLeft = left.find((e) => pathOf(e) === '/demo/');
+    expect(listLeft?.payload.properties.maxScrollPercent, 'the product list was scrolled to its end').toBeGreaterThanOrEqual(90);
+    const depths = events.filter((e) => e.name === 'Scroll Depth Reached').map((e) => e.payload.properties.percent as number);
+    expect(depths).toEqual(expect.arrayContaining([25, 50, 75, 100]));
+    await context.close();
+  }, 60_000);
+
+  it('with data-require-consent nothing is sent before consent({analytics: true}), then the queued page views are', async () => {
+    const context = await browser.newContext();
+    const url = `${server.base}/__test/consent/`;
+    await servePage(context, url, shopPage(server, { attrs: 'data-require-consent="true"' }));
+    const page = await context.newPage();
+    const batches = watchBatches(page);
+    const other: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.origin === server.base && /^\/v1\/(track|page|identify|screen|group|alias)/.test(u.pathname)) other.push(u.pathname);
+    });
+    await page.goto(url);
+    await until(() => page.evaluate(() => typeof (globalThis as any).Omotenashi?.consent === 'function'), 'window.Omotenashi.consent to exist', 10_000);
+    // Things that would normally be tracked: a route change, a custom event, a scroll.
+    await page.evaluate(() => {
+      const g = globalThis as any;
+      g.history.pushState({}, '', '/__test/consent/second');
+      g.Omotenashi.track('Coupon Applied', { code: 'TEA10' });
+    });
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(4_000); // longer than the tracker's flush interval
+    expect(batches.requests.map((r) => r.url()), 'no /v1/batch request before consent').toEqual([]);
+    expect(other, 'no other tracking request before consent').toEqual([]);
+
+    await page.evaluate(() => (globalThis as any).Omotenashi.consent({ analytics: true }));
+    const sent = await until(() => {
+      const evs = batches.events();
+      return evs.some((e) => e.type === 'page') && evs.some((e) => e.event === 'Coupon Applied') ? evs : undefined;
+    }, 'the queued page views and track call to be sent after consent', 10_000, 100);
+    const paths = sent.filter((e) => e.type === 'page').map((e) => e.properties?.path as string);
+    expect(paths).toEqual(expect.arrayContaining(['/__test/consent/', '/__test/consent/second']));
+    for (const r of batches.requests) expect(r.postData()).toContain(server.writeKey);
+    await context.close();
+  }, 40_000);
+});
