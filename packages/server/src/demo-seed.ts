@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { starterPlaybooks } from './app/care/playbook-files.js';
+import { demoPlaybooks } from './demo/demo-playbooks.js';
 import type { Services } from './services.js';
 
 export interface DemoCredentials {
@@ -13,10 +13,9 @@ export interface DemoCredentials {
 const DEMO_EMAIL = 'demo@omotenashi.local';
 
 /**
- * First start on an empty database: create the demo workspace with a write key, an admin token,
- * a demo operator and the whole starter library of playbooks (packages/server/starter-playbooks),
- * enabled. The secrets are only stored hashed in the database, so they are also kept in a local
- * file (mode 600) to print them again on later starts.
+ * First start on an empty database: create the demo workspace (see seedDemoWorkspace). The
+ * secrets are only stored hashed in the database, so they are also kept in a local file
+ * (mode 600) to print them again on later starts, and for `omotenashi demo simulate` to read.
  */
 export async function ensureDemoWorkspace(services: Services, credentialsFile: string): Promise<DemoCredentials | null> {
   const workspaces = await services.store.listWorkspaces();
@@ -25,15 +24,24 @@ export async function ensureDemoWorkspace(services: Services, credentialsFile: s
     const saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as DemoCredentials;
     return workspaces.some((w) => w.id === saved.workspaceId) ? saved : null;
   }
-  const created = await services.tenancy.createWorkspace('Demo shop');
-  const password = `demo-${services.ids.ulid().slice(-10).toLowerCase()}`;
-  await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password });
-  for (const definition of starterPlaybooks()) await services.playbooks.apply(created.workspace.id, definition, null);
-  await seedSnippets(services, created.workspace.id);
-  const creds: DemoCredentials = { workspaceId: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken, operator: { email: DEMO_EMAIL, password } };
+  const creds = await seedDemoWorkspace(services);
   mkdirSync(dirname(credentialsFile), { recursive: true });
   writeFileSync(credentialsFile, JSON.stringify(creds, null, 2), { mode: 0o600 });
   return creds;
+}
+
+/**
+ * The demo workspace: a write key, an admin token, a demo operator, the starter library at demo
+ * pace (demo/demo-playbooks.ts: stuck-at-payment within seconds, the shop's /demo/ pages…),
+ * enabled, and a few snippets.
+ */
+export async function seedDemoWorkspace(services: Services): Promise<DemoCredentials> {
+  const created = await services.tenancy.createWorkspace('Demo shop');
+  const password = `demo-${services.ids.ulid().slice(-10).toLowerCase()}`;
+  await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password });
+  for (const definition of demoPlaybooks()) await services.playbooks.apply(created.workspace.id, definition, null);
+  await seedSnippets(services, created.workspace.id);
+  return { workspaceId: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken, operator: { email: DEMO_EMAIL, password } };
 }
 
 /** A few replies an operator reaches for on day one, with the profile's variables. */

@@ -9,9 +9,13 @@ import { buildApp } from './transport/http/build-app.js';
 export async function serve(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
   const services = await openServices(config, { defaultMetrics: true, onBackgroundError: (loop, err) => log.warn({ err, loop }, 'background loop failed; it will retry') });
-  const app = await buildApp(services, { logger: { level: config.logLevel }, onRealtimeError: (err) => log.warn({ err }, 'realtime failure') });
   const dataDir = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : resolve('data');
+  // Seeded before the app is built: the demo shop's page carries the demo workspace's write key.
   const demo = config.demo ? await ensureDemoWorkspace(services, join(dataDir, 'demo-credentials.json')) : null;
+  const app = await buildApp(services, {
+    logger: { level: config.logLevel }, onRealtimeError: (err) => log.warn({ err }, 'realtime failure'),
+    demo: demo ? { writeKey: demo.writeKey } : null,
+  });
   const pruneTimer = setInterval(() => {
     services.store.pruneDedupe(Date.now() - config.dedupeWindowDays * 86_400_000).catch((err: unknown) => log.warn({ err }, 'dedupe prune failed'));
   }, 3_600_000);
@@ -31,9 +35,10 @@ export async function serve(config: Config): Promise<void> {
     `  Admin API      ${base}/api/v1     (OpenAPI: ${base}/api/v1/openapi.json)`,
     `  Realtime       ${base.replace(/^http/, 'ws')}/v1/realtime (visitors)  ${base.replace(/^http/, 'ws')}/api/v1/realtime (operators)`,
     `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+    `  Console        ${base}/console/`,
   ];
   if (demo) {
-    lines.push('', `  Demo workspace ${demo.workspaceId}`, `  Write key      ${demo.writeKey}`, `  Admin token    ${demo.apiToken}`, `  Operator       ${demo.operator.email} / ${demo.operator.password}`);
+    lines.push('', `  Demo shop      ${base}/demo/`, `  Demo workspace ${demo.workspaceId}`, `  Write key      ${demo.writeKey}`, `  Admin token    ${demo.apiToken}`, `  Operator       ${demo.operator.email} / ${demo.operator.password}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 

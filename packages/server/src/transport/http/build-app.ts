@@ -23,6 +23,8 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   /** Where realtime failures not tied to one frame are reported (serve logs them). */
   onRealtimeError?: (err: unknown) => void;
+  /** The demo workspace's write key for the demo shop at /demo; without it /demo says the demo is off. */
+  demo?: { writeKey: string } | null;
 }
 
 declare module 'fastify' {
@@ -99,7 +101,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   attachmentRoutes(app, services);
   csatRoutes(app, services);
   widgetAssetRoutes(app, services);
-  demoShopRoutes(app, services);
+  demoShopRoutes(app, services, options.demo ?? null);
   consoleRoutes(app, services);
   const realtime = attachRealtime(app, services, { onError: options.onRealtimeError ?? (() => undefined) });
   app.decorate('realtime', realtime);

@@ -1,0 +1,66 @@
+import { starterPlaybooks } from '../app/care/playbook-files.js';
+
+/*
+ * The demo workspace runs the starter library at "demo pace": the playbooks whose timers wait
+ * minutes or days (or whose page lists do not know the shop's /demo/ paths) get a modified copy,
+ * so a newcomer watching the demo shop or `omotenashi demo simulate` sees the cups within
+ * seconds. Each copy says so in its description. The library files themselves are unchanged.
+ */
+
+type Definition = Record<string, unknown>;
+
+const DEMO_NOTE = 'Demo pace (demo workspace only):';
+
+/** The copy of one starter playbook the demo workspace runs, or the playbook itself. */
+function atDemoPace(def: Definition): Definition {
+  const copy = structuredClone(def);
+  const describe = (change: string) => {
+    copy['description'] = `${String(copy['description'] ?? '').trim()}\n\n${DEMO_NOTE} ${change}`;
+  };
+  switch (copy['key']) {
+    case 'stuck-at-payment': {
+      // The shop lives under /demo/, so the page is matched wherever the checkout sits.
+      copy['trigger'] = { dwell: { page: { path: { glob: '**/checkout/payment' } }, seconds: 10 } };
+      const steps = copy['steps'] as Definition[];
+      steps[1] = { ...steps[1], after: '10s' };
+      steps[2] = { ...steps[2], after: '1m' };
+      describe('the hint comes after 10 s on the payment step (not 60 s), the invitation 10 s after the hint (not 2 min), the alert 1 min after that (not 3 min); the page is matched as **/checkout/payment so /demo/checkout/payment counts.');
+      return copy;
+    }
+    case 'returns-help-visits': {
+      const trigger = copy['trigger'] as { repetition: { on: { page: { path: { oneOf: string[] } } } } };
+      trigger.repetition.on.page.path.oneOf = ['/demo/returns', '/demo/help', ...trigger.repetition.on.page.path.oneOf];
+      describe('the demo shop\'s /demo/returns and /demo/help pages are added to the list.');
+      return copy;
+    }
+    case 'late-delivery': {
+      const trigger = copy['trigger'] as { absence: { within: string } };
+      trigger.absence.within = '15s';
+      const steps = copy['steps'] as Definition[];
+      steps[1] = { ...steps[1], after: '2m' };
+      describe('the check comes 15 s after "Order Shipped" (not 4 days), and the alert 2 min after the task (not 1 day); an order still within its promised date is left alone as in the library.');
+      return copy;
+    }
+    case 'birthday-week': {
+      // A date trigger fires at 10:00 on the customer's clock seven days ahead, which a demo
+      // cannot wait for: the copy notices the coming birthday when the customer signs in.
+      copy['trigger'] = { on: { type: 'identify' } };
+      copy['conditions'] = [
+        { fact: 'moments.birthday.daysUntil', op: 'between', value: [0, 7] },
+        ...(copy['conditions'] as unknown[]),
+      ];
+      copy['etiquette'] = { cooldown: '300d' };
+      const steps = copy['steps'] as Definition[];
+      steps[1] = { ...steps[1], after: '1m' };
+      describe('instead of a date timer (7 days before, 10:00 local time), the birthday is noticed when the customer signs in (identify) with it at most 7 days away; a 300-day cooldown keeps it to once a year. The second task follows after 1 min (not 1 h).');
+      return copy;
+    }
+    default:
+      return copy;
+  }
+}
+
+/** The starter library as the demo workspace runs it. */
+export function demoPlaybooks(): Definition[] {
+  return starterPlaybooks().map((d) => atDemoPace(d as Definition));
+}
