@@ -57,6 +57,40 @@ describe.each(await storeFactories())('Store contract on $name', (factory) => {
     expect(await store.getCustomer(W2, c.id)).toBeNull();
   });
 
+  it('lists customers seen since a time, most recent first, in keyset pages, without merged ones or other workspaces', async () => {
+    const W3 = 'ws_contract_recent';
+    await store.insertWorkspace({ id: W3, name: 'Recent', createdAt: T0 });
+    const seen = async (workspaceId: string, lastSeen: number, mergedInto: string | null = null) => {
+      const c = customer(workspaceId);
+      c.profile.lastSeen = lastSeen;
+      c.mergedInto = mergedInto;
+      await store.upsertCustomers([c]);
+      return c.id;
+    };
+    const since = T0 + 60_000;
+    const tied = [await seen(W3, T0 + 120_000), await seen(W3, T0 + 120_000), await seen(W3, T0 + 120_000)];
+    const newest = await seen(W3, T0 + 180_000);
+    const atEdge = await seen(W3, since);
+    await seen(W3, since - 1);
+    await seen(W3, T0 + 200_000, newest);
+    await seen(W1, T0 + 150_000);
+    const expected = [newest, ...[...tied].sort().reverse(), atEdge];
+
+    const all = await store.listRecentlySeen(W3, { since, before: null, limit: 100 });
+    expect(all.map((c) => c.id)).toEqual(expected);
+    const paged: string[] = [];
+    let before: { lastSeen: number; id: string } | null = null;
+    for (;;) {
+      const page = await store.listRecentlySeen(W3, { since, before, limit: 2 });
+      paged.push(...page.map((c) => c.id));
+      const last = page[page.length - 1];
+      if (page.length < 2 || !last) break;
+      before = { lastSeen: last.profile.lastSeen, id: last.id };
+    }
+    expect(paged).toEqual(expected);
+    expect(await store.listRecentlySeen(W2, { since, before: null, limit: 100 })).toEqual([]);
+  });
+
   it('finds identities by (kind, value) tuples within one workspace and moves them', async () => {
     const a = customer(W1);
     const b = customer(W1);

@@ -99,6 +99,12 @@ export interface StoreOps {
   // customers
   findCustomerIdByIdentity(workspaceId: string, key: IdentityKey): Promise<string | null>;
   getCustomer(workspaceId: string, id: string): Promise<CustomerRecord | null>;
+  /**
+   * Customers (not merged away) last seen at or after `since`, most recent first: a page of at
+   * most `limit` after the cursor `before` (keyset on (lastSeen, id) descending). The live
+   * visitors list; served by the (workspace_id, last_seen) index.
+   */
+  listRecentlySeen(workspaceId: string, opts: { since: number; before: { lastSeen: number; id: string } | null; limit: number }): Promise<CustomerRecord[]>;
   /** Ids of customers merged (directly) into any of the given ones. */
   mergedInto(workspaceId: string, ids: string[]): Promise<string[]>;
   listEvents(workspaceId: string, customerIds: string[], opts: { before: EventCursor | null; limit: number; ascending?: boolean }): Promise<EventRecord[]>;

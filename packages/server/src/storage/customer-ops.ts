@@ -9,7 +9,7 @@ import type { Dialect } from './dialect.js';
 import { scopedTo } from './scope.js';
 
 type CustomerOps = Pick<StoreOps,
-  | 'findCustomerIdByIdentity' | 'getCustomer' | 'mergedInto' | 'listEvents' | 'scanEventHeads' | 'listMerges' | 'getMerge' | 'markMergeUndone'
+  | 'findCustomerIdByIdentity' | 'getCustomer' | 'listRecentlySeen' | 'mergedInto' | 'listEvents' | 'scanEventHeads' | 'listMerges' | 'getMerge' | 'markMergeUndone'
   | 'listTraitChanges' | 'deleteCustomers' | 'insertSuppressions' | 'listSuppressions' | 'deleteSuppression'
   | 'deleteSuppressionByHash' | 'insertErasure'>;
 
@@ -40,6 +40,16 @@ export function customerOps(db: Kysely<Database>, dialect: Dialect): CustomerOps
     async getCustomer(workspaceId, id) {
       const r = await db.selectFrom('customers').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
       return r ? toCustomer(r) : null;
+    },
+    async listRecentlySeen(workspaceId, { since, before, limit }) {
+      // A plain workspace_id comparison (not scopedTo's), so SQLite walks (workspace_id, last_seen).
+      let q = db.selectFrom('customers').selectAll()
+        .where('workspace_id', '=', workspaceId).where('last_seen', '>=', since).where('merged_into', 'is', null);
+      if (before) {
+        q = q.where((eb) => eb.or([eb('last_seen', '<', before.lastSeen), eb.and([eb('last_seen', '=', before.lastSeen), eb('id', '<', before.id)])]));
+      }
+      const rows = await q.orderBy('last_seen', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toCustomer);
     },
     async mergedInto(workspaceId, ids) {
       if (ids.length === 0) return [];
