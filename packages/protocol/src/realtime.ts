@@ -94,12 +94,16 @@ export interface MessageFrame { type: 'message'; message: Message }
 export interface ConversationFrame { type: 'conversation'; conversation: VisitorConversation }
 export interface ServerTyping { type: 'typing'; conversationId: string; typing: boolean; name: string | null }
 export interface ServerRead { type: 'read'; conversationId: string; seq: number }
+/** Who an invitation comes from (the widget shows the name, and the photo or initials). */
+export interface InvitationSender { name: string; avatarUrl: string | null }
 export interface InvitationFrame {
   type: 'invitation';
   touchId: string;
   kind: 'hint' | 'invite';
   playbook: string;
   content: unknown;
+  /** Invitations only: an operator online now, else any operator of the workspace; null when it has none. */
+  from?: InvitationSender | null;
 }
 export interface PongFrame { type: 'pong'; id?: string; serverTime: number }
 export interface ErrorFrame {

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type OperatorServerFrame } from '@omotenashi/protocol';
+import { CLOSE_CODES, type InvitationSender, type OperatorServerFrame } from '@omotenashi/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -72,12 +72,29 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     }),
     services.bus.subscribe('touch', (p) => {
       const t = p as OnsiteTouch;
-      for (const v of registry.visitorsOf(t.workspaceId, t.customerId)) {
-        v.rememberTouch(t.message.id, t.message.playbookKey);
-        v.send({ type: 'invitation', touchId: t.message.id, kind: t.message.kind, playbook: t.message.playbookKey, content: t.message.content });
-      }
+      const visitors = [...registry.visitorsOf(t.workspaceId, t.customerId)];
+      if (!visitors.length) return;
+      const base = { type: 'invitation', touchId: t.message.id, kind: t.message.kind, playbook: t.message.playbookKey, content: t.message.content } as const;
+      // A hint is the shop speaking; an invitation comes from a person, named in the bubble.
+      const from = t.message.kind === 'invite' ? invitationSender(t.workspaceId) : Promise.resolve(undefined);
+      from.then((sender) => {
+        for (const v of visitors) {
+          v.rememberTouch(t.message.id, t.message.playbookKey);
+          v.send(sender === undefined ? base : { ...base, from: sender });
+        }
+      }, onError);
     }),
   ];
+
+  /**
+   * Who an invitation is from: an operator online now (the one likeliest to answer), else any
+   * operator of the workspace, else nobody. Operators have no photo yet: the widget draws initials.
+   */
+  async function invitationSender(workspaceId: string): Promise<InvitationSender | null> {
+    const ops = (await services.store.listOperators(workspaceId)).filter((o) => o.disabledAt === null);
+    const pick = ops.find((o) => o.presence === 'online') ?? ops[0];
+    return pick ? { name: pick.name, avatarUrl: null } : null;
+  }
 
   // Counts change with almost every event: pushed at most every 250 ms per workspace.
   const countsDue = new Map<string, NodeJS.Timeout>();
