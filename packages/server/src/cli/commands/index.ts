@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { demoSimulate } from './demo.js';
 import { customerErase, customerExport, customerLookup, customerShow } from './customer.js';
 import { importCommand } from './import.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
@@ -17,4 +18,5 @@ export const COMMANDS: Command[] = [
   customerShow, customerLookup, customerExport, customerErase,
   mergeList, mergeUndo,
   playbookApply, playbookList, playbookEnable, playbookDisable, playbookVersions, playbookSimulate,
+  demoSimulate,
 ];
