@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import './styles.css';
+import { App } from './app';
 
-// Placeholder: the console arrives with the console issue.
-render(<p>Omotenashi console</p>, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);
