@@ -71,7 +71,7 @@ describe.each(await storeFactories())('omotenashi demo simulate ($name)', (facto
     expect(stuck.decisions.map((d) => `${d.step}:${d.action}:${d.outcome}`)).toEqual(['0:hint:fired', '1:invite:fired']);
     expect(stuck.conversationId).toMatch(/^cnv_/);
     const messages = await t.api('GET', `/api/v1/conversations/${stuck.conversationId}/messages`, undefined, demo.apiToken);
-    expect((messages.json() as { messages: { text: string; author: { type: string } }[] }).messages[0]).toMatchObject({ author: { type: 'customer' }, text: expect.stringContaining('bank transfer') });
+    expect(messages.json<{ messages: { text: string; author: { type: string } }[] }>().messages[0]).toMatchObject({ author: { type: 'customer' }, text: expect.stringContaining('bank transfer') });
 
     // 2. Yesterday's "no thanks" holds today's hint back, and says why.
     const declined = by['declined-yesterday']!;

@@ -55,6 +55,12 @@ describe('npm start (serve)', () => {
     expect(snippets.items.map((x) => x.shortcut).sort()).toEqual(['hello', 'order-status', 'thanks']);
     const inbox = await fetch(`${base}/api/v1/conversations?status=open`, { headers: { authorization: `Bearer ${token}` } });
     expect(await inbox.json()).toMatchObject({ conversations: [], nextCursor: null, counts: { byStatus: { open: 0 } } });
+    // The demo shop and the console are announced, and the shop carries the demo's write key.
+    expect(first.out).toContain(`Demo shop      ${base}/demo/`);
+    expect(first.out).toContain(`Console        ${base}/console/`);
+    const shop = await fetch(`${base}/demo/checkout/payment`);
+    expect(shop.status).toBe(200);
+    expect(await shop.text()).toContain(`data-write-key="${writeKey}"`);
     expect(await first.stop()).toBe(0);
 
     const second = await start(cwd, {});

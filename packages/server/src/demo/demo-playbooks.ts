@@ -15,7 +15,7 @@ const DEMO_NOTE = 'Demo pace (demo workspace only):';
 function atDemoPace(def: Definition): Definition {
   const copy = structuredClone(def);
   const describe = (change: string) => {
-    copy['description'] = `${String(copy['description'] ?? '').trim()}\n\n${DEMO_NOTE} ${change}`;
+    copy['description'] = `${typeof copy['description'] === 'string' ? copy['description'].trim() : ''}\n\n${DEMO_NOTE} ${change}`;
   };
   switch (copy['key']) {
     case 'stuck-at-payment': {

@@ -56,7 +56,8 @@ const view = (d: Decision): DecisionView => ({ playbook: d.playbook.key, step: d
 /** The words of a touch: an invitation's message, a hint's title (else body). */
 function textOf(content: unknown): string {
   const c = (typeof content === 'object' && content !== null ? content : {}) as Record<string, unknown>;
-  return String(c['message'] ?? c['title'] ?? c['body'] ?? '');
+  const text = c['message'] ?? c['title'] ?? c['body'];
+  return typeof text === 'string' ? text : '';
 }
 
 /** Browses to the payment step with `items` in the basket: the events the shop's pages send. */

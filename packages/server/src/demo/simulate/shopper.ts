@@ -91,7 +91,7 @@ export class Shopper {
     const url = `${this.o.target.url.replace(/^http/, 'ws')}/v1/realtime`;
     const client = new OmotenashiClient({
       url, writeKey: this.o.target.writeKey, anonymousId: this.o.anonymousId, locale: this.o.locale,
-      WebSocket: WebSocket as unknown as NonNullable<ConstructorParameters<typeof OmotenashiClient>[0]['WebSocket']>,
+      WebSocket,
     });
     this.client = client;
     let refused: string | null = null;
