@@ -184,6 +184,15 @@ export interface CareStoreOps {
   insertDecisions(rows: DecisionRecord[]): Promise<Set<string>>;
   listDecisions(workspaceId: string, customerIds: string[], limit: number): Promise<DecisionRecord[]>;
   decisionCounts(workspaceId: string, since: number): Promise<{ playbookKey: string; outcome: string; reason: string | null; n: number }[]>;
+  /**
+   * Per playbook, what followed its decisions at or after `since`: touches shown and how the
+   * customer answered them, queue items and tasks resolved, and fired decisions followed by an
+   * `Order Completed` event of the same customer within `purchaseWindowMs`. Grouped queries over
+   * indexed ranges (the console's funnel report).
+   */
+  playbookFollowUps(workspaceId: string, since: number, purchaseWindowMs: number): Promise<{
+    playbookKey: string; shown: number; dismissed: number; accepted: number; resolved: number; purchased: number;
+  }[]>;
   upsertTimers(rows: TimerRecord[]): Promise<void>;
   deleteTimers(workspaceId: string, keys: string[]): Promise<void>;
   /** Timers due before `before`, oldest first (the scheduler's look-ahead; nothing is claimed). */

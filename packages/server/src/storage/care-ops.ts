@@ -95,6 +95,45 @@ export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
         .where('customer_id', 'in', customerIds).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toDecision);
     },
+    async playbookFollowUps(workspaceId, since, purchaseWindowMs) {
+      const out = new Map<string, { playbookKey: string; shown: number; dismissed: number; accepted: number; resolved: number; purchased: number }>();
+      const row = (key: string) => {
+        let r = out.get(key);
+        if (!r) out.set(key, r = { playbookKey: key, shown: 0, dismissed: 0, accepted: 0, resolved: 0, purchased: 0 });
+        return r;
+      };
+      const touches = await db.selectFrom('onsite_messages').select(['playbook_key', 'response']).select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId).where('created_at', '>=', since).groupBy(['playbook_key', 'response']).execute();
+      for (const t of touches) row(t.playbook_key).shown += Number(t.n);
+      // Answers are events (the widget's "Omotenashi Touch Accepted/Dismissed") naming the playbook.
+      const playbookOf = dialect === 'sqlite'
+        ? sql<string | null>`json_extract(${sql.ref('payload')}, '$.properties.playbook')`
+        : sql<string | null>`(${sql.ref('payload')}::jsonb -> 'properties' ->> 'playbook')`;
+      const answers = await db.selectFrom('events').select('name').select(playbookOf.as('playbook')).select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId).where('timestamp', '>=', since)
+        .where('name', 'in', ['Omotenashi Touch Accepted', 'Omotenashi Touch Dismissed'])
+        .groupBy(['name', playbookOf]).execute();
+      for (const a of answers) {
+        if (a.playbook === null) continue;
+        if (a.name === 'Omotenashi Touch Dismissed') row(a.playbook).dismissed += Number(a.n);
+        else row(a.playbook).accepted += Number(a.n);
+      }
+      for (const table of ['care_items', 'tasks'] as const) {
+        const resolved = await db.selectFrom(table).select('playbook_key').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', workspaceId).where('status', '=', 'resolved').where('created_at', '>=', since).where('playbook_key', 'is not', null)
+          .groupBy('playbook_key').execute();
+        for (const r of resolved) if (r.playbook_key !== null) row(r.playbook_key).resolved += Number(r.n);
+      }
+      // Each fired decision counts once, however many orders followed it.
+      const purchased = await db.selectFrom('decisions as d').select('d.playbook_key').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('d.workspace_id', '=', workspaceId).where('d.at', '>=', since).where('d.outcome', '=', 'fired')
+        .where((eb) => eb.exists(eb.selectFrom('events as e').select(sql<number>`1`.as('one'))
+          .whereRef('e.customer_id', '=', 'd.customer_id').where('e.name', '=', 'Order Completed')
+          .whereRef('e.timestamp', '>=', 'd.at').where('e.timestamp', '<', sql<number>`${sql.ref('d.at')} + ${purchaseWindowMs}`)))
+        .groupBy('d.playbook_key').execute();
+      for (const p of purchased) row(p.playbook_key).purchased += Number(p.n);
+      return [...out.values()];
+    },
     async decisionCounts(workspaceId, since) {
       const rows = await db.selectFrom('decisions').select(['playbook_key', 'outcome', 'reason']).select((eb) => eb.fn.countAll<number>().as('n'))
         .where('workspace_id', '=', workspaceId).where('at', '>=', since).groupBy(['playbook_key', 'outcome', 'reason']).execute();

@@ -5,6 +5,7 @@ import { care } from './0002-care.js';
 import { simulation } from './0003-simulation.js';
 import { ingestSeq } from './0004-ingest-seq.js';
 import { conversations } from './0005-conversations.js';
+import { consoleReports } from './0006-console-reports.js';
 
 /** Numbered, append-only. Add the next number below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0003-simulation': simulation(dialect),
     '0004-ingest-seq': ingestSeq(dialect),
     '0005-conversations': conversations(dialect),
+    '0006-console-reports': consoleReports(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

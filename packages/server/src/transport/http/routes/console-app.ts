@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services.js';
 import { consoleApiRoutes } from './console-api.js';
+import { consoleReportRoutes } from './console-reports.js';
 import { consoleStaticRoutes } from './console-static.js';
 import { consoleVisitorRoutes } from './console-visitors.js';
 
@@ -12,4 +13,5 @@ export function consoleRoutes(app: FastifyInstance, services: Services): void {
   consoleApiRoutes(app, services);
   consoleStaticRoutes(app);
   consoleVisitorRoutes(app, services);
+  consoleReportRoutes(app, services);
 }
