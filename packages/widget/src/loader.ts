@@ -28,7 +28,9 @@ function findScript(): HTMLScriptElement | null {
 function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
   const gpc = cfg.honorGpc && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const gate = new ConsentGate({ requireConsent: cfg.requireConsent, gpc }, store.json<ConsentAnswers>(KEYS.consent) ?? {});
-  const locale = pickLocale([cfg.locale, typeof pre.locale === 'string' ? pre.locale : null, ...(navigator.languages ?? []), navigator.language, document.documentElement.lang]);
+  // The shop's choice first (attribute, then snippet config), then the page's language (the
+  // shop speaks it, so the visitor reads it), then the browser's.
+  const locale = pickLocale([cfg.locale, typeof pre.locale === 'string' ? pre.locale : null, document.documentElement.lang, ...(navigator.languages ?? []), navigator.language]);
   const s = LOCALES[locale]!;
   const pub = new Emitter<PublicEvents>();
   const relay = new Emitter<{ [K in keyof ClientEvents]: ClientEvents[K] }>();

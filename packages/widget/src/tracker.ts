@@ -31,6 +31,8 @@ export class Tracker {
   private left = false;
   private leaveIntent = false;
   private lastFormError = '';
+  /** The page being viewed, as it was when it was entered (Page Left must name it, not the next one). */
+  private current: Record<string, string> | null = null;
 
   constructor(private readonly cfg: WidgetConfig, private readonly gate: ConsentGate, private readonly who: Identity, private readonly isOwn: (e: Event) => boolean) {
     this.queue = new BatchQueue<TrackedCall>({
@@ -65,7 +67,7 @@ export class Tracker {
     await this.queue.flush(true);
   }
 
-  private enqueue(c: Pick<TrackedCall, 'type' | 'event' | 'properties' | 'traits' | 'userId'>): void {
+  private enqueue(c: Pick<TrackedCall, 'type' | 'event' | 'properties' | 'traits' | 'userId'>, page?: Record<string, string>): void {
     const userId = c.userId ?? this.who.userId();
     const call: TrackedCall = {
       ...c,
@@ -73,7 +75,7 @@ export class Tracker {
       anonymousId: this.who.anonymousId(),
       ...(userId ? { userId } : {}),
       originalTimestamp: new Date().toISOString(),
-      context: this.context(),
+      context: this.context(page),
     };
     this.buffer.push(call);
   }
@@ -82,9 +84,9 @@ export class Tracker {
     return { path: location.pathname, url: location.href, title: document.title, referrer: this.referrer, search: location.search };
   }
 
-  private context(): Record<string, unknown> {
+  private context(page = this.pageInfo()): Record<string, unknown> {
     const ctx: Record<string, unknown> = {
-      page: this.pageInfo(),
+      page,
       locale: navigator.language,
       userAgent: navigator.userAgent,
       library: { name: 'omotenashi-widget', version: VERSION },
@@ -174,13 +176,14 @@ export class Tracker {
     this.scroll.reset();
     this.left = false;
     this.leaveIntent = false;
+    this.current = this.pageInfo();
     this.page();
   }
 
   private pageLeft(): void {
     if (this.left || this.url === null) return;
     this.left = true;
-    this.track('Page Left', { timeOnPageMs: Date.now() - this.pageStart, maxScrollPercent: this.scroll.max });
+    this.enqueue({ type: 'track', event: 'Page Left', properties: { timeOnPageMs: Date.now() - this.pageStart, maxScrollPercent: this.scroll.max } }, this.current!);
   }
 
   /** Form errors on opted-in forms: native `invalid` events and `aria-invalid="true"`. */

@@ -1,6 +1,7 @@
 /** The chat panel's styles (added to the shadow root when the panel first loads). */
 export const CHAT_CSS = `
-[data-part=panel]{width:360px;max-width:calc(100vw - 40px);height:540px;max-height:calc(100vh - 110px);background:var(--o-bg);border:1px solid var(--o-line);border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.22);display:flex;flex-direction:column;overflow:hidden;animation:o-in .2s ease-out}
+[data-part=panel]{width:360px;max-width:calc(100vw - 40px);height:540px;max-height:calc(100vh - 110px);background:var(--o-bg);border:1px solid var(--o-line);border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.22);display:flex;flex-direction:column;overflow:hidden;animation:o-fade .2s ease-out}
+@keyframes o-fade{from{opacity:0}to{opacity:1}}
 [data-part=panel][hidden]{display:none}
 header{display:flex;align-items:center;gap:8px;padding:12px 14px;background:var(--o-accent);color:#fff}
 header h2{font-size:15px;margin:0;flex:1;font-weight:600}

@@ -30,8 +30,7 @@ export function widgetDistDir(): string {
 interface Asset { mtimeMs: number; size: number; body: Buffer; gz: Buffer; etag: string }
 
 /** Serves the widget's scripts (/widget.js and its lazily loaded chat panel /widget-chat.js). */
-export function widgetAssetRoutes(app: FastifyInstance, _services: Services): void {
-  const dir = widgetDistDir();
+export function widgetAssetRoutes(app: FastifyInstance, _services: Services, dir = widgetDistDir()): void {
   const cache = new Map<string, Asset>();
 
   // Read once and kept while the file is unchanged (a rebuild is picked up without a restart).
