@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { api, errorText } from '../lib/api';
+import { ApiError, api, errorText } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
 import { percent } from '../lib/format';
 import { FUNNEL_STAGES, normalizeConversations, normalizePlaybooks, type ConversationsReport, type PlaybookFunnel } from './reports';
@@ -24,7 +24,8 @@ export default function Dashboard() {
     let alive = true;
     setData(null);
     const errs: string[] = [];
-    const safe = <T,>(p: Promise<T>) => p.catch((err: unknown) => { errs.push(errorText(err)); return null; });
+    // A report route the server does not have (404) just leaves its charts empty.
+    const safe = <T,>(p: Promise<T>) => p.catch((err: unknown) => { if (!(err instanceof ApiError && err.status === 404)) errs.push(errorText(err)); return null; });
     void Promise.all([
       safe(api.get<unknown>('/api/v1/reports/playbooks', { days })),
       safe(api.get<unknown>('/api/v1/reports/conversations', { days })),
@@ -104,7 +105,7 @@ function FunnelCard({ data }: { data: PlaybookFunnel[] }) {
     scales: { x: { time: false, range: [-0.3, FUNNEL_STAGES.length - 0.7] as uPlot.Range.MinMax } },
     axes: [indexAxis(stageLabels), axis()],
     series: [{ label: t('dash.stage') }, ...shown.map((p, i) => ({ label: p.name, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true, size: 6 } }))],
-    legend: { show: true },
+    legend: { show: true, live: false },
   }), [data]);
   return (
     <Card name="funnel" title={t('dash.funnel')} empty={shown.length === 0}>
@@ -179,6 +180,7 @@ function DayCard({ name, title, s, fmt, range, labels }: { name: string; title: 
   const opts = useMemoOnce(() => ({
     scales: { x: { time: true }, ...(range ? { y: { range: range } } : {}) },
     axes: [axis(), axis({ values: (_u: uPlot, splits: number[]) => splits.map((v) => fmt(v)) })],
+    legend: { live: false },
     series: [{}, ...idx.map((i, n) => ({ label: labels[i] ?? s.labels[i], stroke: PALETTE[n % PALETTE.length], width: 2, spanGaps: true, points: { show: true, size: 5 }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : fmt(v)) }))],
   }), [s]);
   const latest = idx.length ? [...s.values[idx[0]!]!].reverse().find((v) => v !== null) : null;

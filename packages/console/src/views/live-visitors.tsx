@@ -20,6 +20,7 @@ export interface LiveVisitor {
   cartValue: number | null;
   cartCurrency: string | null;
   inConversation: boolean;
+  conversationId: string | null;
   location: string | null;
   localTime: string | null;
 }
@@ -41,11 +42,12 @@ export function normalizeVisitor(raw: Record<string, any>): LiveVisitor | null {
     name: str(raw.name) ?? str(raw.traits?.name) ?? null,
     email: str(raw.email) ?? str(raw.traits?.email) ?? null,
     page: pageObj,
-    onPageSince: time(raw.onPageSince) ?? time(page?.at) ?? null,
+    onPageSince: time(raw.onPageSince) ?? time(page?.since) ?? time(page?.at) ?? null,
     timeOnPageMs: num(raw.timeOnPageMs),
     cartValue: num(raw.cartValue) ?? num(cart.value),
     cartCurrency: str(raw.cartCurrency) ?? str(cart.currency),
-    inConversation: Boolean(raw.inConversation ?? raw.conversationId),
+    inConversation: Boolean(raw.inConversation ?? raw.conversation?.open ?? raw.conversationId),
+    conversationId: str(raw.conversation?.id) ?? str(raw.conversationId),
     location: loc || null,
     localTime: lt,
   };
@@ -96,7 +98,9 @@ export function LiveVisitors() {
                     <td>
                       <a href={href(`/customers/${v.customerId}`)} onClick={linkClick(`/customers/${v.customerId}`)}>{v.name ?? v.email ?? t('customer.anonymous')}</a>
                       <div class="muted small">{[v.location, v.localTime && t('customer.localTime', { time: v.localTime })].filter(Boolean).join(' · ')}</div>
-                      {v.inConversation && <span class="pill ok">{t('visitors.chatting')}</span>}
+                      {v.inConversation && (v.conversationId
+                        ? <a class="pill ok" href={href(`/inbox/${v.conversationId}`)} onClick={linkClick(`/inbox/${v.conversationId}`)}>{t('visitors.chatting')}</a>
+                        : <span class="pill ok">{t('visitors.chatting')}</span>)}
                     </td>
                     <td><div class="page-title">{v.page?.title ?? v.page?.path ?? '—'}</div><div class="muted small mono">{v.page?.path ?? v.page?.url}</div></td>
                     <td>{onPage !== null ? duration(onPage) : '—'}</td>
@@ -123,7 +127,7 @@ export function inviteOutcome(r: Record<string, any> | undefined): InviteOutcome
   if (outcome === 'held_back' || outcome === 'held' || r?.heldBack === true || r?.sent === false) {
     return { ok: false, text: t('visitors.heldBack', { reason: [reason ? tMaybe('reason', String(reason)) : null, why].filter(Boolean).join(': ') || '—' }) };
   }
-  return { ok: true, text: r?.delivered === false ? t('visitors.savedNotDelivered') : t('visitors.sent') };
+  return { ok: true, text: r?.delivered === false || r?.deliveredTo === 0 ? t('visitors.savedNotDelivered') : t('visitors.sent') };
 }
 
 function InviteButton({ customerId }: { customerId: string }) {

@@ -25,7 +25,7 @@ export function Login({ onLogin }: { onLogin: (op: OperatorInfo) => void }) {
   return (
     <main class="login-page">
       <form class="login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
-        <div class="brand-mark" aria-hidden="true">お</div>
+        <div class="brand-mark" aria-hidden="true">O</div>
         <h1 id="login-title">{t('login.title')}</h1>
         <p class="muted">{t('login.subtitle')}</p>
         <label>

@@ -20,8 +20,8 @@ export function normalizePlaybooks(raw: unknown): { playbooks: PlaybookFunnel[];
     const f = obj(p.funnel ?? p.counts ?? p);
     const counts = Object.fromEntries(FUNNEL_STAGES.map((s) => [s, n(f[s])])) as Record<FunnelStage, number>;
     const held = obj(p.heldBack);
-    const byReason = obj(p.heldBackByReason ?? p.byReason ?? held.byReason ?? p.heldBackReasons);
-    return { key: String(p.key ?? p.playbookKey ?? '?'), name: String(p.name ?? p.key ?? '?'), counts, heldBack: typeof p.heldBack === 'number' ? p.heldBack : n(held.total ?? Object.values(byReason).reduce((s: number, x) => s + n(x), 0)), byReason: byReason as Record<string, number> };
+    const byReason = obj(p.heldBackByReason ?? p.byReason ?? held.byReason ?? p.heldBackReasons ?? (held.total === undefined ? p.heldBack : undefined));
+    return { key: String(p.key ?? p.playbookKey ?? '?'), name: String(p.name ?? p.key ?? p.playbookKey ?? '?'), counts, heldBack: typeof p.heldBack === 'number' ? p.heldBack : n(held.total ?? Object.values(byReason).reduce((s: number, x) => s + n(x), 0)), byReason: byReason as Record<string, number> };
   });
   let heldBackByReason = obj(r.heldBackByReason ?? obj(r.heldBack).byReason ?? r.heldBackReasons) as Record<string, number>;
   if (Object.keys(heldBackByReason).length === 0) {

@@ -70,7 +70,7 @@ export function Shell({ route, onLogout, children }: { route: string; onLogout: 
     <div class="shell">
       <a class="skip-link" href="#main">{t('shell.skip')}</a>
       <nav class="sidebar" aria-label={t('shell.navigation')}>
-        <div class="brand"><span class="brand-mark small" aria-hidden="true">お</span><span class="brand-name">Omotenashi</span></div>
+        <div class="brand"><span class="brand-mark small" aria-hidden="true">O</span><span class="brand-name">Omotenashi</span></div>
         <ul>
           {NAV.map((n) => {
             const active = activeFor(route, n.path);
