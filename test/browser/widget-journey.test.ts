@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
 import {
-  VIEWPORT, action, browseToPayment, customerOf, decisions, demoPace, messages, operatorReply, operatorSession, part, until, visible,
+  VIEWPORT, action, browseToPayment, customerOf, decisions, demoPace, messages, operatorOnline, operatorReply, operatorSession, part, settled, until, visible,
 } from './widget-support.js';
 
 /**
@@ -28,11 +28,17 @@ describeBrowser('widget: a shopper stuck at payment is helped by a person', () =
     const operators = await server.api<{ items: { name: string; email: string }[] }>('GET', '/api/v1/operators');
     const operatorName = operators.items.find((o) => o.email === server.operator.email)!.name;
 
+    // The operator is at work in another browser context: logged in and online.
+    const operatorContext = await browser.newContext();
+    const session = await operatorSession(server, operatorContext.request);
+    await operatorOnline(server, operatorContext.request, session.token);
+
     const shopper = await browser.newContext({ viewport: VIEWPORT });
     const page = await shopper.newPage();
     await page.goto(`${server.base}/demo/`);
     await visible(page.locator('[data-testid="add-to-cart"], a[href^="/demo/products/"]'), 'the demo shop product list');
     await visible(part(page, 'launcher'), 'the widget launcher on the demo shop');
+    await settled(page);
     await screenshot(page, 'demo-shop');
 
     await browseToPayment(page, server);
@@ -43,12 +49,14 @@ describeBrowser('widget: a shopper stuck at payment is helped by a person', () =
     const hint = await visible(part(page, 'hint'), 'the quiet hint on the payment step', pace.dwellMs + margin);
     expect((await hint.innerText()).trim().length).toBeGreaterThan(0);
     await visible(part(page, 'hint', ' [data-action="dismiss"]'), 'the hint\'s dismiss button', 1_000);
+    await settled(page);
     await screenshot(page, 'widget-hint');
 
     const invitation = await visible(part(page, 'invitation'), 'the invitation bubble', pace.inviteAfterMs + margin);
     await until(async () => (await part(page, 'operator-name').first().innerText()).includes(operatorName),
       `the invitation to name the operator "${operatorName}"`, 5_000);
     await visible(action(page, 'invitation', 'dismiss'), 'the invitation\'s "No thanks"', 1_000);
+    await settled(page);
     await screenshot(page, 'widget-invitation');
 
     const customer = await customerOf(server, page);
@@ -66,15 +74,14 @@ describeBrowser('widget: a shopper stuck at payment is helped by a person', () =
     await action(page, 'panel', 'send').click();
     await visible(messages(page, 'customer').filter({ hasText: question }), 'the shopper\'s own message in the chat');
 
-    // The operator answers from a second browser context, logged in as the demo operator.
-    const operatorContext = await browser.newContext();
-    const session = await operatorSession(server, operatorContext.request);
+    // The operator answers from the second browser context.
     const reply = 'Yes, of course! I will send you our bank details right here.';
     const conversationId = await operatorReply(server, operatorContext.request, session.token, customer.id, reply);
     expect(conversationId).toMatch(/^cnv_/);
 
     await visible(messages(page, 'operator').filter({ hasText: reply }), 'the operator\'s reply in the shopper\'s chat');
     await until(async () => (await part(page, 'live').first().textContent())?.includes(reply), 'the live region to announce the reply', 5_000);
+    await settled(page);
     await screenshot(page, 'widget-chat');
 
     await operatorContext.close();

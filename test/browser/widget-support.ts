@@ -239,6 +239,27 @@ export async function browseToPayment(page: Page, server: RunningServer): Promis
   await waitForPath(page, '/demo/cart');
   await clickShop(page, '[data-testid="checkout"]', 'checkout button');
   await waitForPath(page, '/demo/checkout');
+  // The details form: whatever required fields it has are filled as a shopper would.
+  const details: Record<string, string> = { name: 'Aiko Tanaka', email: 'aiko@example.jp', address: '1-2-3 Jingumae', city: 'Tokyo 150-0001' };
+  for (const [name, value] of Object.entries(details)) {
+    const input = page.locator(`form input[name="${name}"]`).first();
+    if ((await input.count()) && !(await input.inputValue())) await input.fill(value);
+  }
   await clickShop(page, '[data-testid="to-payment"]', 'to-payment button');
   await waitForPath(page, '/demo/checkout/payment');
+}
+
+/** Waits for the widget's entrance animations to finish (a screenshot mid-fade shows a ghost). */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const doc = (globalThis as any).document;
+    const running = (doc.getAnimations() as { finished: Promise<unknown> }[]).map((a) => a.finished.catch(() => undefined));
+    await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 3_000))]);
+  });
+}
+
+/** Puts the operator online (as their console would on login), so the widget does not show the away notice. */
+export async function operatorOnline(server: RunningServer, request: APIRequestContext, token: string): Promise<void> {
+  const res = await request.post(`${server.base}/api/v1/operators/me/presence`, { headers: { authorization: `Bearer ${token}` }, data: { presence: 'online' } });
+  if (!res.ok()) throw new Error(`operator presence → ${res.status()} ${await res.text()}`);
 }

@@ -16,6 +16,7 @@ const pathOf = (e: TimelineEvent): string | undefined => {
 describeBrowser('widget: tracking in a single-page shop, and consent', () => {
   let server: RunningServer;
   let browser: Browser;
+  let spa: { expected: string[]; left: TimelineEvent[] } | undefined;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
@@ -70,17 +71,24 @@ describeBrowser('widget: tracking in a single-page shop, and consent', () => {
 
     const pages = events.filter((e) => e.type === 'page').map(pathOf);
     expect(pages).toEqual(expected);
+    // Each page view but the last is followed by the Page Left of that page, in order.
     const left = events.filter((e) => e.name === 'Page Left');
-    expect(left.length, 'a "Page Left" for each route left').toBeGreaterThanOrEqual(4);
+    expect(left.length, 'a "Page Left" for each route left').toBe(expected.length - 1);
     for (const e of left) expect(e.payload.properties.timeOnPageMs).toBeGreaterThan(0);
-    const productLeft = left.find((e) => pathOf(e) === productPath);
-    expect(productLeft?.payload.properties.timeOnPageMs, 'time on the product page (stayed ≥ 300 ms)').toBeGreaterThanOrEqual(300);
-    const listLeft = left.find((e) => pathOf(e) === '/demo/');
-    expect(listLeft?.payload.properties.maxScrollPercent, 'the product list was scrolled to its end').toBeGreaterThanOrEqual(90);
+    expect(left[1]!.payload.properties.timeOnPageMs, 'time on the product page (stayed ≥ 300 ms)').toBeGreaterThanOrEqual(300);
+    expect(left[0]!.payload.properties.maxScrollPercent, 'the product list was scrolled to its end').toBeGreaterThanOrEqual(90);
     const depths = events.filter((e) => e.name === 'Scroll Depth Reached').map((e) => e.payload.properties.percent as number);
     expect(depths).toEqual(expect.arrayContaining([25, 50, 75, 100]));
+    spa = { expected, left };
     await context.close();
   }, 60_000);
+
+  it('each "Page Left" is about the page that was left (its context.page), not the page the shopper went to', () => {
+    // The server places an event on its context.page (dwell timers, the operator's timeline), so a
+    // Page Left sent after the route changed would land on the next page.
+    if (!spa) throw new Error('needs the events of the SPA navigation test above');
+    expect(spa.left.map((e) => e.payload.context?.page?.path)).toEqual(spa.expected.slice(0, -1));
+  });
 
   it('with data-require-consent nothing is sent before consent({analytics: true}), then the queued page views are', async () => {
     const context = await browser.newContext();
