@@ -63,8 +63,8 @@ function Authed({ me, onLogout }: { me: OperatorInfo; onLogout: () => void }) {
   else if (route === '/visitors') view = <LiveVisitors />;
   else if (route === '/queue') view = <QueueView />;
   else if ((m = match('/customers/:id', route))) view = <CustomerPage customerId={m.id!} />;
-  else if (route === '/dashboard') view = <Lazy load={loadDashboard} props={{}} />;
-  else if (route.startsWith('/playbooks') || route === '/etiquette') view = <Lazy load={loadPlaybooks} props={{ route }} />;
+  else if (route === '/dashboard') view = <Lazy key="dashboard" load={loadDashboard} props={{}} />;
+  else if (route.startsWith('/playbooks') || route === '/etiquette') view = <Lazy key="playbooks" load={loadPlaybooks} props={{ route }} />;
   else view = <main class="view empty-state"><h1>{t('app.notFound')}</h1></main>;
 
   return (

@@ -8,6 +8,7 @@ export function Lazy<P extends object>({ load, props }: { load: () => Promise<{ 
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let alive = true;
+    setComp(null);
     load().then((m) => { if (alive) setComp(() => m.default); }).catch((err: unknown) => { if (alive) setError(String(err)); });
     return () => { alive = false; };
   }, [load]);
