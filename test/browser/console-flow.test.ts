@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
 import {
@@ -110,9 +110,11 @@ describeBrowser('console: an operator takes, answers and resolves a conversation
 
     // The shopper rates it; the console shows the score without a reload.
     shopper.socket.send({ type: 'csat', conversationId: cid, score: 5, comment: 'Quick and kind, thank you' });
+    await until(async () => (await server.api<Conversation>('GET', `/api/v1/conversations/${cid}`)).csat?.score === 5,
+      `the rating stored (visitor frames: ${JSON.stringify(shopper.socket.frames.slice(-3))})`);
     const csat = tid(page, 'csat');
-    await hasText(csat, '5', 'the satisfaction score', 15_000);
-    await until(async () => (await server.api<Conversation>('GET', `/api/v1/conversations/${cid}`)).csat?.score === 5, 'the rating stored');
+    await visible(csat, 'the satisfaction score (live, without a reload)', 15_000);
+    expect(await csat.getAttribute('data-score')).toBe('5');
     await hasText(csat, 'Quick and kind', 'the satisfaction comment');
     await screenshot(page, 'console-resolved-csat');
     expect(cp.errors.filter((e) => !/Failed to load resource/.test(e)), 'no page errors').toEqual([]);
@@ -134,19 +136,18 @@ describeBrowser('console: an operator takes, answers and resolves a conversation
       await openView(page, server, '/queue', 'queue', 'the queue view');
       const entry = page.locator(`[data-testid="queue-item"][data-item-id="${item.id}"]`);
       await visible(entry, `the queue item ${item.id}`);
-      await hasText(entry, 'Jiro Unhappy', 'the queue item (customer name)');
+      await hasText(entry, 'Took far too long', 'the queue item (the rating\'s comment)');
+      expect(await entry.locator(`a[href$="/customers/${item.customerId}"]`).count(), 'a link to the customer').toBeGreaterThan(0);
       await screenshot(page, 'console-queue');
       await entry.getByTestId('queue-claim').click();
       await until(async () => (await server.api<{ items: { id: string; status: string }[] }>('GET', '/api/v1/queue?status=claimed')).items.some((i) => i.id === item.id), 'the item to be claimed (GET /api/v1/queue?status=claimed)');
       await visible(entry.getByTestId('queue-resolve'), 'the resolve button of the claimed item');
+      // The resolution note, typed into the item's own field.
+      await entry.locator('input, textarea').first().fill('Called him; a voucher is on its way.');
       await entry.getByTestId('queue-resolve').click();
-      // A resolution note may be asked for; fill it when the UI asks.
-      const note: Locator = page.locator('[data-testid="queue"] textarea, [data-testid="queue"] input[type="text"]');
-      if (await note.count()) {
-        await note.first().fill('Called her; a voucher is on its way.');
-        await entry.getByTestId('queue-resolve').click().catch(() => undefined);
-      }
-      await until(async () => (await server.api<{ items: { id: string }[] }>('GET', '/api/v1/queue?status=resolved')).items.some((i) => i.id === item.id), 'the item to be resolved (GET /api/v1/queue?status=resolved)');
+      const resolved = await until(async () => (await server.api<{ items: { id: string; resolution: string | null }[] }>('GET', '/api/v1/queue?status=resolved')).items.find((i) => i.id === item.id),
+        'the item to be resolved (GET /api/v1/queue?status=resolved)');
+      expect(resolved.resolution).toBe('Called him; a voucher is on its way.');
     } finally {
       v.close();
     }

@@ -48,7 +48,10 @@ const SCAN_DOM = `((marker) => {
     for (const attr of ['href', 'src', 'action', 'data', 'poster', 'srcset']) {
       const v = el.getAttribute(attr);
       if (v === null) continue;
-      if (v.includes(marker)) found.push(where + ' ' + attr + '="' + v + '"');
+      // A link to an http(s) URL the customer wrote is fine (Markdown links): it loads nothing by itself.
+      const plainLink = tag === 'a' && attr === 'href' && /^https?:/i.test(v);
+      if (v.includes(marker) && !plainLink) found.push(where + ' ' + attr + '="' + v + '"');
+      if (plainLink && el.getAttribute('target') === '_blank' && !/noopener/.test(el.getAttribute('rel') || '')) found.push(where + ' target=_blank without rel=noopener');
       if (attr === 'srcset') continue;
       let u = null;
       try { u = new URL(v, location.href); } catch (e) { u = null; }
@@ -146,6 +149,24 @@ describeBrowser('console: the XSS corpus is rendered escaped everywhere', () => 
     expect(corpus.length).toBeGreaterThanOrEqual(100);
     expect(new Set(corpus.map((p) => p.text)).size).toBe(corpus.length);
     expect(seeded.length).toBe(corpus.length);
+  });
+
+  it('the detectors work: markup injected into the page is caught by each of them', async () => {
+    // A negative control: without it, a broken detector would make every other test pass.
+    const { page } = cp;
+    await openView(page, server, '/inbox', 'inbox-list', 'the inbox');
+    await page.evaluate((host) => {
+      const d = document.createElement('div');
+      d.id = 'xss-control';
+      d.innerHTML = `<img src=x onerror="__xss(0)"><img src="http://${host}/0"><b data-xss="0">x</b>`;
+      document.getElementById('app')!.appendChild(d);
+    }, MARKER_HOST);
+    await until(() => executed.includes(0) && markerRequests.some((u) => u.endsWith('/0')), 'the control payload to run and load the marker');
+    await check(page, 'control');
+    expect(domFindings.some((f) => f.includes('onerror')) && domFindings.some((f) => f.includes('data-xss=0'))).toBe(true);
+    executed.length = 0;
+    markerRequests.length = 0;
+    domFindings.length = 0;
   });
 
   it('inbox: every row renders, nothing runs', async () => {
