@@ -36,7 +36,7 @@ function usePolling<T>(load: () => Promise<T>, deps: unknown[], intervalMs: numb
   return { data, error, reload: () => setTick((n) => n + 1) };
 }
 
-export function CustomerPanel({ customerId, currentConversationId }: { customerId: string; currentConversationId?: string }) {
+export function CustomerPanel({ customerId, currentConversationId, onClose }: { customerId: string; currentConversationId?: string; onClose?: () => void }) {
   const id = encodeURIComponent(customerId);
   const customer = usePolling(() => api.get<CustomerView>(`/api/v1/customers/${id}`).then((c) => { rememberCustomer(c); return c; }), [customerId], LIVE_MS);
   const decisions = usePolling(() => api.get<{ items: Decision[] }>(`/api/v1/customers/${id}/decisions`, { limit: 50 }), [customerId], 15_000);
@@ -60,6 +60,7 @@ export function CustomerPanel({ customerId, currentConversationId }: { customerI
     <aside class="customer-panel" data-testid="customer-panel" data-customer-id={c.id} aria-label={t('customer.panel')}>
       <header class="customer-head">
         <span class="avatar" aria-hidden="true">{initials(name)}</span>
+        {onClose && <button type="button" class="btn ghost icon drawer-close" aria-label={t('common.close')} onClick={onClose}>×</button>}
         <div>
           <h2 data-testid="customer-name">{name ?? t('customer.anonymous')}</h2>
           <p class="muted small">

@@ -75,7 +75,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         ? <ConversationView key={conversationId} conversationId={conversationId} onCustomer={setCustomerId}
             onTogglePanel={() => setPanelOpen((o) => !o)} panelOpen={panelOpen} />
         : <section class="conversation-empty"><div><p class="big-icon" aria-hidden="true">✉</p><p>{t('inbox.pick')}</p><p class="muted small">{t('inbox.pickHint')}</p></div></section>}
-      {conversationId && customerId && <CustomerPanel customerId={customerId} currentConversationId={conversationId} />}
+      {conversationId && customerId && <CustomerPanel customerId={customerId} currentConversationId={conversationId} onClose={() => setPanelOpen(false)} />}
     </main>
   );
 }
