@@ -402,4 +402,22 @@ describe.each(await storeFactories())('Conversation store contract on $name', (f
     expect(Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0))).toEqual(remaining);
     expect(counts).toMatchObject({ 'status:resolved': 0, 'assignee:op_1:resolved': 0, 'unassigned:open': 0 });
   });
+  it('counts the open conversations whose customer wrote last and lists the longest waits first, per workspace', async () => {
+    const WW = 'ws_conv_waiting';
+    await store.insertWorkspace({ id: WW, name: WW, createdAt: T0 });
+    const rows = [
+      conversation(WW, { waitingSince: T0 + 3000 }),
+      conversation(WW, { waitingSince: T0 + 1000 }),
+      conversation(WW, { waitingSince: T0 + 2000 }),
+      conversation(WW, { waitingSince: null }),
+      conversation(WW, { status: 'pending', waitingSince: T0 }),
+      conversation(W2, { waitingSince: T0 - 5000 }),
+    ];
+    for (const c of rows) await store.insertConversation(c);
+    const r = await store.waitingConversations(WW, 2);
+    expect(r.count).toBe(3);
+    expect(r.longest.map((c) => c.waitingSince)).toEqual([T0 + 1000, T0 + 2000]);
+    expect(r.longest.every((c) => c.workspaceId === WW)).toBe(true);
+    expect(await store.waitingConversations('ws_conv_nobody', 5)).toEqual({ count: 0, longest: [] });
+  });
 });

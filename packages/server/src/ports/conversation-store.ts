@@ -104,6 +104,12 @@ export interface ConversationStoreOps {
   /** Counters by key; missing keys are absent (read as 0). `prefix` returns every key starting with it. */
   getCounts(workspaceId: string, query: { keys?: string[]; prefix?: string }): Promise<Record<string, number>>;
 
+  /**
+   * Open conversations whose customer wrote last (waitingSince set): how many, and the `limit`
+   * that have waited longest, oldest first. Seeks an index on (workspace, status, waitingSince).
+   */
+  waitingConversations(workspaceId: string, limit: number): Promise<{ count: number; longest: ConversationRecord[] }>;
+
   /** Conversations whose SLA check time has come, oldest first (any workspace). */
   slaDue(before: number, limit: number): Promise<ConversationRecord[]>;
 

@@ -227,6 +227,16 @@ export function conversationOps(db: Kysely<Database>, dialect: Dialect): Convers
       return out;
     },
 
+    async waitingConversations(workspaceId, limit) {
+      // The plain workspace filter on purpose: the waiting index leads with the workspace.
+      const open = () => db.selectFrom('conversations').where('workspace_id', '=', workspaceId).where('status', '=', 'open').where('waiting_since', 'is not', null);
+      const [counted, longest] = await Promise.all([
+        open().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+        open().selectAll().orderBy('waiting_since').orderBy('id').limit(limit).execute(),
+      ]);
+      return { count: Number(counted?.n ?? 0), longest: longest.map(toConversation) };
+    },
+
     async slaDue(before, limit) {
       const rows = await db.selectFrom('conversations').selectAll().where('sla_check_at', 'is not', null).where('sla_check_at', '<', before)
         .orderBy('sla_check_at').limit(limit).execute();

@@ -2,6 +2,7 @@ import type { ChannelName, ConversationCounts, ConversationStatus, MessageKind, 
 import { CONVERSATION_STATUSES } from '@omotenashi/protocol';
 import { countDeltas } from '../../domain/conversations/counters.js';
 import { pickAssignee } from '../../domain/conversations/assign.js';
+import { firstResponseDeltas } from '../../domain/conversations/response-time.js';
 import { preview } from '../../domain/conversations/message-text.js';
 import { checkSla, emptyTrack, planSla, type SlaEvent } from '../../domain/conversations/sla.js';
 import { onCustomerMessage, transition } from '../../domain/conversations/status.js';
@@ -481,6 +482,8 @@ export class Conversations {
         c.waitingSince ??= now;
         c.customerReadSeq = seq;
       } else if (sender.type === 'operator') {
+        // The first-response histogram (reports), counted in the same transaction as the reply.
+        if (c.firstResponseAt === null) await tx.adjustCounts(workspaceId, firstResponseDeltas(now, now - c.createdAt));
         c.firstResponseAt ??= now;
         c.waitingSince = null;
         c.operatorReadSeq = seq;

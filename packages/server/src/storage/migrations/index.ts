@@ -6,6 +6,7 @@ import { simulation } from './0003-simulation.js';
 import { ingestSeq } from './0004-ingest-seq.js';
 import { conversations } from './0005-conversations.js';
 import { consoleReports } from './0006-console-reports.js';
+import { waitingIndex } from './0007-waiting-index.js';
 
 /** Numbered, append-only. Add the next number below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0004-ingest-seq': ingestSeq(dialect),
     '0005-conversations': conversations(dialect),
     '0006-console-reports': consoleReports(dialect),
+    '0007-waiting-index': waitingIndex(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

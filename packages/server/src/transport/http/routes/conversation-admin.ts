@@ -6,6 +6,7 @@ import {
   type BusinessHours, type Issue, type SlaPolicy, type Snippet,
 } from '@omotenashi/protocol';
 import { matchSnippets, suggestSnippets } from '../../../app/conversations/snippet-suggestions.js';
+import { csatReport, slaReport } from '../../../app/conversations/reports.js';
 import { validateBusinessHours } from '../../../domain/conversations/business-hours.js';
 import { validateSnippetBody } from '../../../domain/conversations/snippets.js';
 import { notFound, OmotenashiError, validationError } from '../../../errors.js';
@@ -17,8 +18,6 @@ import { IdParams, bearer, withErrors } from '../schemas.js';
 /** Per-workspace ceilings: configuration, not data, so a runaway script cannot fill the tables. */
 export const ADMIN_LIMITS = { slaPolicies: 50, snippets: 500, webhookSubscriptions: 20, routingTeams: 20 } as const;
 const YEAR_MINUTES = 525_600;
-const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
-const CSAT_SCORES = [1, 2, 3, 4, 5] as const;
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Minutes = Type.Integer({ minimum: 1, maximum: YEAR_MINUTES });
@@ -88,11 +87,6 @@ function checkSnippetBody(body: string | undefined): void {
 
 function checkUrl(raw: string): void {
   if (!isHttpUrl(raw)) throw validationError([{ path: 'url', code: 'invalid_value', message: 'url must be an http:// or https:// URL, like https://example.com/hooks/omotenashi' }]);
-}
-
-/** UTC days (YYYY-MM-DD) from `days - 1` days ago to today, oldest first: the counters are kept by UTC day. */
-function dayRange(now: number, days: number): string[] {
-  return Array.from({ length: days }, (_, i) => new Date(now - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10));
 }
 
 /**
@@ -312,45 +306,13 @@ export function conversationAdminRoutes(app: FastifyInstance, s: Services): void
     schema: { tags: reportTags, summary: 'Service-level attainment per target over the last `days` UTC days (today included)', querystring: DaysQuery, security: bearer },
   }, async (req) => {
     const auth = await authenticate(s, req);
-    const days = req.query.days ?? 30;
-    const range = dayRange(s.clock.now(), days);
-    // Exactly the keys of the asked days: the counters of years past are never read.
-    const counts = await s.store.getCounts(auth.workspaceId, {
-      keys: range.flatMap((day) => ['met', 'breached'].flatMap((kind) => ['first_response', 'next_response', 'resolution'].map((t) => `sla:${day}:${kind}:${t}`))),
-    });
-    const at = (day: string, outcome: 'met' | 'breached', t: string) => counts[`sla:${day}:${outcome}:${t}`] ?? 0;
-    const byDay = range.map((day) => ({ day, ...Object.fromEntries(SLA_TARGETS.map((t) => [t, { met: at(day, 'met', t), breached: at(day, 'breached', t) }])) }));
-    const targets = Object.fromEntries(SLA_TARGETS.map((t) => {
-      const met = range.reduce((n, day) => n + at(day, 'met', t), 0);
-      const breached = range.reduce((n, day) => n + at(day, 'breached', t), 0);
-      return [t, { met, breached, attainment: met + breached === 0 ? null : met / (met + breached) }];
-    }));
-    return { days, targets, byDay };
+    return slaReport(s.store, auth.workspaceId, s.clock.now(), req.query.days ?? 30);
   });
 
   app.get<{ Querystring: Static<typeof DaysQuery> }>('/api/v1/reports/csat', {
     schema: { tags: reportTags, summary: 'Satisfaction scores over the last `days` UTC days (today included)', querystring: DaysQuery, security: bearer },
   }, async (req) => {
     const auth = await authenticate(s, req);
-    const days = req.query.days ?? 30;
-    const range = dayRange(s.clock.now(), days);
-    const counts = await s.store.getCounts(auth.workspaceId, { keys: range.flatMap((day) => [1, 2, 3, 4, 5].map((n) => `csat:${day}:${n}`)) });
-    const distribution = Object.fromEntries(CSAT_SCORES.map((score) => [score, 0])) as Record<(typeof CSAT_SCORES)[number], number>;
-    let responses = 0;
-    let total = 0;
-    const byDay = range.map((day) => {
-      let n = 0;
-      let sum = 0;
-      for (const score of CSAT_SCORES) {
-        const k = counts[`csat:${day}:${score}`] ?? 0;
-        distribution[score] += k;
-        n += k;
-        sum += k * score;
-      }
-      responses += n;
-      total += sum;
-      return { day, responses: n, average: n === 0 ? null : sum / n };
-    });
-    return { days, responses, average: responses === 0 ? null : total / responses, distribution, byDay };
+    return csatReport(s.store, auth.workspaceId, s.clock.now(), req.query.days ?? 30);
   });
 }
