@@ -1,7 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { widgetDistDir } from '../packages/server/src/transport/http/routes/widget-assets.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { Services } from '../packages/server/src/services.js';
+import { widgetAssetRoutes, widgetDistDir } from '../packages/server/src/transport/http/routes/widget-assets.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { storeFactories } from './helpers/stores.js';
 
@@ -54,5 +59,15 @@ describe('widget assets', async () => {
     expect(other.statusCode).toBe(404);
     const traversal = await t.app.inject({ method: 'GET', url: '/widget.js/../package.json' });
     expect(traversal.statusCode).toBe(404);
+  });
+
+  it('says clearly that the widget is not built, rather than serving nothing', async () => {
+    const app = Fastify();
+    widgetAssetRoutes(app, {} as Services, join(mkdtempSync(join(tmpdir(), 'no-widget-')), 'dist'));
+    const res = await app.inject({ method: 'GET', url: '/widget.js' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json()).toMatchObject({ error: { code: 'not_ready', message: expect.stringContaining('npm run build -w @omotenashi/widget') } });
+    await app.close();
   });
 });

@@ -62,7 +62,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     });
     for (const ev of ['welcome', 'message', 'conversation', 'typing', 'read', 'invitation', 'error', 'state'] as const) {
       c.on(ev, (p) => {
-        if (c === client) relay.emit(ev, p as never);
+        if (c === client) relay.emit(ev, p);
       });
     }
     return c;
@@ -203,7 +203,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     },
     consent(answers?: unknown) {
       if (!answers || typeof answers !== 'object') return;
-      gate.set(answers as ConsentAnswers);
+      gate.set(answers);
       if (mayStore()) store.set(KEYS.consent, JSON.stringify(gate.current));
       persistIds();
       tracker.consentChanged();
@@ -238,7 +238,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     _loaded: true,
   };
   let ready = false;
-  const call = (m: ApiMethod, args: unknown[]) => (api[m] as (...a: unknown[]) => unknown)(...args);
+  const call = (m: ApiMethod, args: unknown[]) => (api[m] as (...a: unknown[]) => unknown)(...args); // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it
   (window as unknown as { Omotenashi: unknown }).Omotenashi = api;
 
   replay(pre.q, call);

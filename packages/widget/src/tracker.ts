@@ -107,8 +107,9 @@ export class Tracker {
   start(): void {
     this.newPage();
     const wrap = (name: 'pushState' | 'replaceState') => {
-      const orig = history[name];
       // Wrapped, never replaced: the shop's router calls through to the original unchanged.
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `history` below
+      const orig = history[name];
       history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
         const r = orig.apply(this, args);
         onRoute();

@@ -7,7 +7,7 @@ import type { ChatHost, ChatPanel, Greeting } from '../chat-contract.js';
 import { el } from '../dom.js';
 import { fill, formatMinutes, initials } from '../i18n.js';
 import { CHAT_CSS } from './chat-styles.js';
-import { parseMarkdown, type Block, type Inline } from './markdown.js';
+import { parseMarkdown, type Inline } from './markdown.js';
 import { Thread, pickConversation } from './thread.js';
 
 const TYPING_IDLE_MS = 3_000;
@@ -34,7 +34,7 @@ function renderInline(nodes: Inline[], into: HTMLElement): void {
 /** Markdown source to DOM, text nodes only. */
 export function renderMarkdown(src: string): DocumentFragment {
   const f = document.createDocumentFragment();
-  for (const b of parseMarkdown(src) as Block[]) {
+  for (const b of parseMarkdown(src)) {
     if (b.t === 'pre') f.append(el('pre', {}, b.v));
     else if (b.t === 'p') {
       const p = el('p');
