@@ -352,6 +352,7 @@ export const en = {
   'dash.median': 'median',
   'dash.longest': 'longest',
   'dash.noData': 'No data for this period yet.',
+  'dash.waitingNow': '{n} waiting now · longest {d}',
 
   'funnel.fired': 'fired',
   'funnel.shown': 'shown',

@@ -354,6 +354,7 @@ export const ja: Record<keyof typeof en, string> = {
   'dash.median': '中央値',
   'dash.longest': '最長',
   'dash.noData': 'この期間のデータはまだありません。',
+  'dash.waitingNow': '現在{n}件が返信待ち · 最長 {d}',
 
   'funnel.fired': '実行',
   'funnel.shown': '表示',

@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ApiError, api, errorText } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
-import { percent } from '../lib/format';
+import { duration, percent } from '../lib/format';
 import { FUNNEL_STAGES, normalizeConversations, normalizePlaybooks, type ConversationsReport, type PlaybookFunnel } from './reports';
 
 const PALETTE = ['#3b6e8f', '#c2783f', '#5b8a5a', '#8a5b8a', '#b5564e', '#6f7f8f', '#a08a3f', '#3f8a8a'];
@@ -57,7 +57,8 @@ export default function Dashboard() {
           <FirstResponseCard fr={data.conv.firstResponse} />
           <DayCard name="sla-attainment" title={t('dash.attainment')} s={data.conv.attainment} fmt={(v) => percent(v)} range={[0, 1]} labels={[t('dash.firstResponse')]} />
           <DayCard name="satisfaction" title={t('dash.satisfaction')} s={data.conv.satisfaction} fmt={(v) => v.toFixed(1)} range={[1, 5]} labels={[t('dash.avgScore')]} />
-          <DayCard name="waits" title={t('dash.waits')} s={data.conv.waits} fmt={(v) => `${v.toFixed(1)} min`} labels={[t('dash.median'), 'p90', t('dash.longest')]} />
+          <DayCard name="waits" title={t('dash.waits')} s={data.conv.waits} fmt={(v) => `${v.toFixed(1)} min`} labels={[t('dash.median'), 'p90', t('dash.longest')]}
+            note={data.conv.waitingNow ? t('dash.waitingNow', { n: data.conv.waitingNow.count, d: data.conv.waitingNow.longestMs ? duration(data.conv.waitingNow.longestMs) : '—' }) : null} />
         </div>
       )}
     </main>
@@ -174,7 +175,7 @@ function FirstResponseCard({ fr }: { fr: ConversationsReport['firstResponse'] })
   );
 }
 
-function DayCard({ name, title, s, fmt, range, labels }: { name: string; title: string; s: ConversationsReport['attainment']; fmt: (v: number) => string; range?: [number, number]; labels: string[] }) {
+function DayCard({ name, title, s, fmt, range, labels, note }: { name: string; title: string; s: ConversationsReport['attainment']; fmt: (v: number) => string; range?: [number, number]; labels: string[]; note?: string | null }) {
   const idx = s.values.map((v, i) => (v.some((x) => x !== null) ? i : -1)).filter((i) => i >= 0);
   const plotData = useMemoOnce(() => [s.days, ...idx.map((i) => s.values[i]!)] as uPlot.AlignedData, [s]);
   const opts = useMemoOnce(() => ({
@@ -187,6 +188,7 @@ function DayCard({ name, title, s, fmt, range, labels }: { name: string; title: 
   return (
     <Card name={name} title={title} empty={idx.length === 0 || s.days.length === 0}>
       <Chart opts={opts} data={plotData} label={`${title}: ${latest !== null && latest !== undefined ? fmt(latest) : '—'}`} />
+      {note && <p class="small muted">{note}</p>}
     </Card>
   );
 }

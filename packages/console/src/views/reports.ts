@@ -38,6 +38,7 @@ export interface ConversationsReport {
   attainment: DaySeries;
   satisfaction: DaySeries;
   waits: DaySeries;
+  waitingNow: { count: number; longestMs: number | null } | null;
 }
 
 /** "2026-11-23" → epoch seconds at UTC midnight (uPlot's time scale is in seconds). */
@@ -70,7 +71,7 @@ export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unkno
   const fr = obj(r.firstResponse ?? r.firstResponseTimes ?? r.firstResponseDistribution);
   const slaMinutes = nn(fr.slaMinutes ?? fr.targetMinutes) ?? minutes(fr.slaMs ?? fr.targetMs, 'ms') ?? minutes(fr.slaSeconds ?? fr.targetSeconds, 's');
   const buckets: Bucket[] = arr(fr.buckets ?? fr.distribution ?? fr.histogram).map((b: Record<string, any>, i: number) => {
-    const up = nn(b.upToMinutes ?? b.maxMinutes ?? b.leMinutes) ?? minutes(b.upToMs ?? b.maxMs ?? b.leMs, 'ms') ?? minutes(b.upToSeconds ?? b.maxSeconds ?? b.leSeconds, 's');
+    const up = nn(b.toMinutes ?? b.upToMinutes ?? b.maxMinutes ?? b.leMinutes) ?? minutes(b.upToMs ?? b.maxMs ?? b.leMs, 'ms') ?? minutes(b.upToSeconds ?? b.maxSeconds ?? b.leSeconds, 's');
     return { label: String(b.label ?? (up === null ? `>${i}` : `≤${up < 1 ? `${Math.round(up * 60)}s` : up < 60 ? `${up}m` : `${Math.round(up / 60)}h`}`)), upToMinutes: up, count: n(b.count ?? b.conversations ?? b.n) };
   });
 
@@ -85,7 +86,7 @@ export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unkno
   const csatRows = arr(obj(r.satisfaction ?? r.csat).byDay ?? obj(csat).byDay);
   const satisfaction = series(csatRows, [['average', (row) => nn(row.average ?? row.avg ?? row.score)]]);
 
-  const waitRows = arr(obj(r.waits ?? r.waitTimes ?? r.wait).byDay);
+  const waitRows = arr(obj(r.waits ?? r.waitTimes ?? r.wait).byDay ?? fr.byDay);
   const pickWait = (names: string[]) => (row: Record<string, any>) => {
     for (const k of names) {
       if (typeof row[`${k}Minutes`] === 'number') return row[`${k}Minutes`] as number;
@@ -97,7 +98,8 @@ export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unkno
   const waits = series(waitRows, [['median', pickWait(['median', 'p50'])], ['p90', pickWait(['p90'])], ['max', pickWait(['max', 'longest'])]]);
 
   return {
-    firstResponse: { buckets, slaMinutes, withinSla: nn(fr.withinSla ?? fr.withinSlaShare ?? fr.attainment), median: nn(fr.medianMinutes) ?? minutes(fr.medianMs, 'ms') ?? minutes(fr.medianSeconds, 's') },
+    firstResponse: { buckets, slaMinutes, withinSla: nn(fr.withinSla ?? fr.withinSlaShare ?? fr.attainment ?? obj(obj(obj(r.sla).targets).first_response).attainment ?? obj(obj(obj(sla).targets).first_response).attainment), median: nn(fr.medianMinutes) ?? minutes(fr.medianMs, 'ms') ?? minutes(fr.medianSeconds, 's') },
     attainment, satisfaction, waits,
+    waitingNow: r.waitingNow ? { count: n(obj(r.waitingNow).count), longestMs: nn(obj(r.waitingNow).longestWaitMs) } : null,
   };
 }
