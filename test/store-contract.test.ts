@@ -167,4 +167,17 @@ describe.each(await storeFactories())('Store contract on $name', (factory) => {
     expect(await store.revokeWriteKey(W1, 'wk_1', T0)).toBe(false);
     expect((await store.findWriteKeyByHash('hash-1'))?.revokedAt).toBe(T0);
   });
+  it('stores a touch answer only on the customers\' own touch in the workspace, first answer wins', async () => {
+    const c = customer(W1);
+    const other = customer(W1);
+    await store.upsertCustomers([c, other]);
+    const touch = { id: ids.next('touch'), workspaceId: W1, customerId: c.id, decisionId: 'dec_x', playbookKey: 'manual', kind: 'invite' as const, content: { message: 'Hi' }, createdAt: T0, response: null, respondedAt: null };
+    await store.insertOnsiteMessages([touch]);
+    expect(await store.recordTouchResponse(W1, [other.id], touch.id, 'dismissed', T0 + 1)).toBeNull();
+    expect(await store.recordTouchResponse(W2, [c.id], touch.id, 'dismissed', T0 + 1)).toBeNull();
+    expect(await store.recordTouchResponse(W1, [], touch.id, 'dismissed', T0 + 1)).toBeNull();
+    expect(await store.recordTouchResponse(W1, [other.id, c.id], touch.id, 'accepted', T0 + 2)).toEqual({ playbookKey: 'manual', recorded: true });
+    expect(await store.recordTouchResponse(W1, [c.id], touch.id, 'dismissed', T0 + 3)).toEqual({ playbookKey: 'manual', recorded: false });
+    expect((await store.listOnsiteMessages(W1, c.id, 10))[0]).toMatchObject({ id: touch.id, response: 'accepted', respondedAt: T0 + 2 });
+  });
 });

@@ -208,6 +208,12 @@ export interface CareStoreOps {
   updateCareItem(table: 'care_items' | 'tasks', workspaceId: string, id: string, from: CareItemStatus[], to: { status: CareItemStatus; by?: string | null; at: number; resolution?: string | null }): Promise<boolean>;
   insertOnsiteMessages(rows: OnsiteMessageRecord[]): Promise<void>;
   listOnsiteMessages(workspaceId: string, customerId: string, limit: number): Promise<OnsiteMessageRecord[]>;
+  /**
+   * Stores a customer's answer on their touch: only a touch of one of `customerIds` in this
+   * workspace, and only the first answer (a later one leaves it as it was). Null when there is no
+   * such touch; otherwise its playbook and whether this answer was the one stored.
+   */
+  recordTouchResponse(workspaceId: string, customerIds: string[], touchId: string, response: 'accepted' | 'dismissed', at: number): Promise<{ playbookKey: string; recorded: boolean } | null>;
   insertOutbox(rows: OutboxRecord[]): Promise<void>;
   dueOutbox(now: number, limit: number): Promise<OutboxRecord[]>;
   /**

@@ -215,6 +215,16 @@ export function careOps(db: Kysely<Database>, dialect: Dialect): CareStoreOps {
         kind: r.kind as 'hint' | 'invite', content: JSON.parse(r.content) as unknown, createdAt: r.created_at, response: r.response, respondedAt: r.responded_at,
       }));
     },
+    async recordTouchResponse(workspaceId, customerIds, touchId, response, at) {
+      if (customerIds.length === 0) return null;
+      const own = await db.selectFrom('onsite_messages').select('playbook_key').where('workspace_id', '=', workspaceId).where('id', '=', touchId)
+        .where('customer_id', 'in', customerIds).executeTakeFirst();
+      if (!own) return null;
+      // `response is null` in the update itself: of two answers racing, exactly one is stored.
+      const r = await db.updateTable('onsite_messages').set({ response, responded_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', touchId)
+        .where('customer_id', 'in', customerIds).where('response', 'is', null).executeTakeFirst();
+      return { playbookKey: own.playbook_key, recorded: Number(r.numUpdatedRows) > 0 };
+    },
     async insertOutbox(rows) {
       if (rows.length === 0) return;
       await db.insertInto('webhook_outbox').values(rows.map((o) => ({

@@ -103,11 +103,10 @@ export class VisitorSessions {
    * connection that answers did not deliver the touch (it came before a reconnect).
    */
   async respondToTouch(s: VisitorSession, touchId: string, knownPlaybook: string | null, response: 'accepted' | 'dismissed'): Promise<void> {
-    let playbook = knownPlaybook;
-    if (playbook === null) {
-      const touches = await this.deps.store.listOnsiteMessages(s.workspaceId, s.customerId, 100);
-      playbook = touches.find((t) => t.id === touchId)?.playbookKey ?? null;
-    }
+    // Stored on the touch itself (first answer wins, only the visitor's own touch), and recorded
+    // as an event as before: playbooks and etiquette read the answer from the timeline.
+    const touch = await this.deps.store.recordTouchResponse(s.workspaceId, s.family.length ? s.family : [s.customerId], touchId, response, this.deps.clock.now());
+    const playbook = knownPlaybook ?? touch?.playbookKey ?? null;
     await submitEvent(this.deps, s.workspaceId, {
       type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed', ...this.who(s),
       properties: { touchId, ...(playbook ? { playbook } : {}) },

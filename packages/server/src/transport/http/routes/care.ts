@@ -95,7 +95,7 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
     const auth = await authenticate(s, req);
     const c = await s.customers.requireRoot(auth.workspaceId, req.params.id);
     const rows = await s.store.listOnsiteMessages(auth.workspaceId, c.id, 50);
-    return { items: rows.map((m) => ({ id: m.id, kind: m.kind, playbookKey: m.playbookKey, decisionId: m.decisionId, content: m.content, createdAt: iso(m.createdAt) })) };
+    return { items: rows.map((m) => ({ id: m.id, kind: m.kind, playbookKey: m.playbookKey, decisionId: m.decisionId, content: m.content, createdAt: iso(m.createdAt), response: m.response, respondedAt: iso(m.respondedAt) })) };
   });
 
   for (const [path, kind, label] of [['queue', 'care_items', 'queue item'], ['tasks', 'tasks', 'task']] as const) {
