@@ -77,12 +77,16 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     welcome = null;
   };
 
+  // Messages written before this page first connected are history (a resume on a new device
+  // brings all of them): shown in the panel, but neither announced nor counted as unread.
+  let liveSince = Infinity;
   relay.on('welcome', (w) => {
     welcome = w;
+    liveSince = Math.min(liveSince, w.serverTime);
   });
   relay.on('message', (m) => {
     pub.emit('message', m);
-    if (m.author.type !== 'operator') return;
+    if (m.author.type !== 'operator' || m.createdAt < liveSince) return;
     shell.announce(fill(s.newMessage, { name: m.author.name ?? s.someone, text: m.text }));
     if (!chat?.isOpen) shell.setUnread(++unread);
   });
@@ -213,6 +217,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     reset() {
       void tracker.flushAndForget();
       disconnect();
+      liveSince = Infinity;
       chat?.destroy();
       chat = null;
       loading = null;
