@@ -203,7 +203,7 @@ async function seed(path) {
   const operators = [];
   for (let i = 0; i < OPERATOR_NAMES.length; i++) {
     const name = OPERATOR_NAMES[i];
-    const op = await services.tenancy.createOperator(ws, { email: `op${i + 1}@inbox-bench.example`, name, role: i === 0 ? 'admin' : 'agent', password: `bench-password-${i}` });
+    const op = await services.tenancy.createOperator(ws, { ...benchOperatorLogin(i), name, role: i === 0 ? 'admin' : 'agent' });
     const teams = i % 5 === 4 ? [TEAMS[i % 4], TEAMS[(i + 1) % 4]] : [TEAMS[i % 4]];
     await services.store.setOperatorRouting(ws, op.id, { teams, capacity: 10 + (i % 3) * 5 });
     operators.push({ id: op.id, name, teams });
@@ -657,9 +657,14 @@ async function migrationNames() {
 }
 
 // ---- main ----------------------------------------------------------------------------------------
-async function run() {
-  const problems = [];
-  const notes = [];
+/**
+ * The seeded inbox file. With a cache path (BENCH_INBOX_DB, or BENCH_KEEP_DB=1's fixed file in the
+ * OS temp dir) a finished seed of the same sizes, seed and migrations is reused, else seeded there
+ * and kept; without one, seeded into a fresh temp dir that `cleanup()` deletes. Also used by
+ * bench/console.mjs, so the two benchmarks can share one seeded file (bench/run.mjs passes both
+ * the same BENCH_INBOX_DB).
+ */
+export async function seededInbox() {
   // Where the file lives and whether a cached one can be reused.
   const cachePath = env.BENCH_INBOX_DB || (env.BENCH_KEEP_DB === '1' ? join(tmpdir(), `omotenashi-bench-inbox-${CONVERSATIONS}c-${MESSAGES}m-s${SEED}-v${SEED_VERSION}.sqlite`) : null);
   let dir = null;
@@ -684,7 +689,10 @@ async function run() {
     dir = mkdtempSync(join(tmpdir(), 'omotenashi-bench-inbox-'));
     path = join(dir, 'inbox.sqlite');
   }
-  let server = null;
+  const cleanup = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    else if (cachePath) log(`  kept the seeded database in ${path} (reused by the next run with the same sizes)`);
+  };
   try {
     if (reused) log(`  reusing the seeded file ${path} (seeded ${new Date(meta.seededAt).toISOString()} in ${fmt(meta.seedSeconds, 0)}s)`);
     else {
@@ -693,6 +701,21 @@ async function run() {
       if (cachePath) writeFileSync(`${path}.meta.json`, JSON.stringify({ ...meta, migrations: await migrationNames(), complete: true }));
       log(`  seeded in ${fmt(meta.seedSeconds, 1)}s (${Object.entries(meta.phases).map(([k, v]) => `${k} ${fmt(v, 1)}s`).join(', ')}); file ${fmt(meta.bytes / 2 ** 20, 0)} MiB`);
     }
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  return { path, meta, reused, cachePath, cleanup };
+}
+
+/** The seeded operators' logins (see seed()): operator i is op<i+1>@inbox-bench.example; the first is an admin. */
+export const benchOperatorLogin = (i) => ({ email: `op${i + 1}@inbox-bench.example`, password: `bench-password-${i}` });
+
+async function run() {
+  const problems = [];
+  const { path, meta, reused, cachePath, cleanup } = await seededInbox();
+  let server = null;
+  try {
     const bytes = statSync(path).size;
 
     const prof = await cpuProfileArgs('inbox');
@@ -772,8 +795,7 @@ async function run() {
     return { name: 'inbox.list.sqlite', entries, rows, notes: noteLines, problems, modes: Object.fromEntries(Object.entries(modes).map(([k, v]) => [k, { ...v, samples: undefined }])), seed: { ...meta, counts: undefined, apiToken: undefined, writeKey: undefined }, bytes, reused, path: cachePath ?? null };
   } finally {
     if (server) await stopServer(server, 10_000).catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    else if (cachePath) log(`  kept the seeded database in ${path} (reused by the next run with the same sizes)`);
+    cleanup();
   }
 }
 

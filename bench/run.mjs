@@ -31,6 +31,11 @@
 //                           cannot hold them, said loudly), each hello'd (a customer created through ingestion);
 //                           server heap and RSS per connection after gc; target ≤ 8 KB (bench/ws-memory.mjs,
 //                           load in 2 worker processes: bench/ws-memory-client.mjs)
+// Console (bench/console.mjs; headless Chromium via playwright-core, server child bench/conv-server.mjs)
+//   console.inbox.interactive  on inbox.list.sqlite's seeded database (the same file when both run: seeded once), the
+//                           operators' console in headless Chromium: navigation to /console/ (logged in) → the first page
+//                           of conversation rows rendered and clickable; p50/p95 over 20 cold and 20 warm loads (quick: 5);
+//                           initial JavaScript gzipped; targets p95 ≤ 1,000 ms (cold) and ≤ 300 KB gz
 //
 // Env
 //   BENCH_SECONDS        measured seconds of the main run (ingest.batch.sqlite); default 60
@@ -52,7 +57,8 @@
 //                        BENCH_TIMER_LEAD / BENCH_TIMER_SPREAD, see bench/timers.mjs
 //   BENCH_INBOX_DB=PATH  inbox.list.sqlite: seeded-file cache (reused when it holds a complete seed of the same
 //                        sizes, seed and migrations, else seeded there and kept); BENCH_INBOX_CONVERSATIONS /
-//                        _MESSAGES / _REQUESTS / _WARMUP, see bench/inbox.mjs
+//                        _MESSAGES / _REQUESTS / _WARMUP, see bench/inbox.mjs; console.inbox.interactive uses the same file
+//   BENCH_CONSOLE_LOADS  console.inbox.interactive: measured loads, cold and warm each (default 20; 5 quick)
 //   BENCH_RT_VISITORS / BENCH_RT_RATE / BENCH_RT_SECONDS / BENCH_RT_WARMUP / BENCH_RT_DRAIN_SECONDS
 //                        conversations.roundtrip (200 / 1,000 / 20 / 2 / 180), see bench/roundtrip.mjs
 //   BENCH_WSM_CONNECTIONS / BENCH_WSM_HANDSHAKES / BENCH_WSM_WORKERS   realtime.memory.20k (20,000 / 500 / 2)
@@ -70,9 +76,9 @@
 // Output: bench/results/latest.json (array of { name, value, unit, baseline?, ratio?, target?, status?, notes? }),
 // bench/results/latest.txt (the table below, with notes). Exit code 1 if any benchmark had errors.
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backgroundCores, killLiveChildren, postgresReachable, prepare, runBenchmark, runScript } from './suite.mjs';
 
@@ -122,7 +128,12 @@ const CONV = [
   ['inbox.list.sqlite', 'inbox.mjs', QUICK ? 900 : 3600],
   ['conversations.roundtrip', 'roundtrip.mjs', 900],
   ['realtime.memory.20k', 'ws-memory.mjs', 1800],
+  ['console.inbox.interactive', 'console.mjs', QUICK ? 900 : 3600],
 ].filter(([n]) => want(n));
+// inbox.list.sqlite and console.inbox.interactive read the same seeded inbox: without a cache path of the
+// user's own (BENCH_INBOX_DB / BENCH_KEEP_DB), both get one temp file, seeded by the first and deleted at the end.
+const sharedInboxDb = CONV.filter(([n]) => n === 'inbox.list.sqlite' || n === 'console.inbox.interactive').length === 2 && !env.BENCH_INBOX_DB && env.BENCH_KEEP_DB !== '1'
+  ? join(mkdtempSync(join(tmpdir(), 'omotenashi-bench-shared-')), 'inbox.sqlite') : null;
 
 // Everything below is bounded: a hard limit on the whole run.
 const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + (wantEval ? 2 * EVAL_SECONDS + 300 : 0) + (wantTimers ? TIMER_SECONDS + 400 : 0)
@@ -212,7 +223,7 @@ try {
     const bg = await backgroundCores();
     log(`[bench] ${name}${bg > 0.25 ? ` (!!! machine not idle: ${bg.toFixed(2)} cores busy)` : ''}`);
     try {
-      const r = await runScript(join(here, script), { env: { BENCH_MAX_SECONDS: String(limit) }, timeoutMs: (limit + 60) * 1000 });
+      const r = await runScript(join(here, script), { env: { BENCH_MAX_SECONDS: String(limit), ...(sharedInboxDb ? { BENCH_INBOX_DB: sharedInboxDb } : {}) }, timeoutMs: (limit + 60) * 1000 });
       r.backgroundCores = bg;
       if (bg > 0.25) r.notes.push(`  !!! the machine was not idle before ${name} (${bg.toFixed(2)} cores busy): figures are pessimistic.`);
       conv.results.push(r);
@@ -226,6 +237,7 @@ try {
   log(`[bench] FAILED: ${err?.stack ?? err}`);
   process.exitCode = 1;
 }
+if (sharedInboxDb) rmSync(dirname(sharedInboxDb), { recursive: true, force: true });
 
 // ---- results ---------------------------------------------------------------------------------
 const results = [];
