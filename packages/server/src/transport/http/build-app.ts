@@ -17,6 +17,7 @@ import { widgetAssetRoutes } from './routes/widget-assets.js';
 import { demoShopRoutes } from './routes/demo-shop.js';
 import { consoleRoutes } from './routes/console-app.js';
 import { conversationReportRoutes } from './routes/reports-conversations.js';
+import { customerSuggestionRoutes } from './routes/customer-suggestions.js';
 import { ErrorSchema } from './schemas.js';
 import { attachRealtime, type RealtimeServer } from '../realtime/realtime-server.js';
 
@@ -105,6 +106,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   demoShopRoutes(app, services, options.demo ?? null);
   consoleRoutes(app, services);
   conversationReportRoutes(app, services);
+  customerSuggestionRoutes(app, services);
   const realtime = attachRealtime(app, services, { onError: options.onRealtimeError ?? (() => undefined) });
   app.decorate('realtime', realtime);
   // Sockets first: an upgraded connection would otherwise hold the HTTP server's close open.

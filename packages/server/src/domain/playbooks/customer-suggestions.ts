@@ -1,0 +1,166 @@
+import type { Profile } from '../profile/profile.js';
+import { describeProfile } from '../profile/describe-profile.js';
+
+/*
+ * "What else could be done" for one customer, beside what the playbooks already did: a pure
+ * reading of the profile, the playbooks, recent decisions, touches, conversations and queue
+ * items at `now`. Each suggestion is a sentence for a person and an action they can take; none
+ * is taken automatically (a person decides, and manual invitations still obey the etiquette).
+ */
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** Held-back decisions older than this are history, not something to act on. */
+const HELD_BACK_WINDOW_MS = 7 * DAY;
+/** Moments this close (in days) are worth a note. */
+const MOMENT_HORIZON_DAYS = 14;
+/** A touch within this long before a moment counts as already having touched them for it. */
+const MOMENT_TOUCH_WINDOW_MS = 30 * DAY;
+/** A cart left this long (and not older than CART_STALE_MS) is worth a word. */
+const CART_IDLE_MS = 30 * MIN;
+const CART_STALE_MS = 14 * DAY;
+/** Satisfaction scores at or under this are low (the same line that opens a queue item). */
+const LOW_CSAT = 2;
+/** Reasons that say the customer does not want to hear from us now: suggest nothing to do. */
+const RESPECT = new Set(['no_consent', 'declined', 'dismissed_recently']);
+/** Reasons that pass with time: a person may follow up by hand once it does. */
+const PASSING = new Set(['cooldown', 'daily_cap', 'weekly_cap', 'quiet_hours', 'typing', 'paying', 'in_conversation', 'superseded']);
+
+export interface SuggestionPlaybook { key: string; name: string; enabled: boolean }
+export interface SuggestionDecision { playbookKey: string; outcome: string; reason: string | null; at: number; detail: string | null }
+export interface SuggestionTouch { createdAt: number }
+export interface SuggestionConversation { id: string; status: string; csatScore: number | null; csatAt: number | null; lastMessageAt: number | null }
+export interface SuggestionQueueItem { status: string; context: unknown }
+
+export interface SuggestionInput {
+  profile: Profile;
+  playbooks: SuggestionPlaybook[];
+  /** Newest first. */
+  decisions: SuggestionDecision[];
+  touches: SuggestionTouch[];
+  conversations: SuggestionConversation[];
+  queueItems: SuggestionQueueItem[];
+  now: number;
+}
+
+export type SuggestedAction =
+  | { type: 'invite'; message: string }
+  | { type: 'task'; title: string }
+  | { type: 'snippet'; query: string };
+
+export type SuggestionKind = 'held_back' | 'moment' | 'open_cart' | 'late_order' | 'low_csat';
+
+export interface Suggestion {
+  kind: SuggestionKind;
+  /** A short sentence for the operator. */
+  text: string;
+  /** What they could do; null when the right thing is to leave the customer be. */
+  action: SuggestedAction | null;
+  /** Most pressing first: 1 (now) … 3 (when there is time). */
+  priority: 1 | 2 | 3;
+  /** The data it rests on (playbook key, moment date, order id, conversation id…). */
+  ref: Record<string, string | number | null>;
+}
+
+export function ago(ms: number): string {
+  if (ms < HOUR) return `${Math.max(1, Math.round(ms / MIN))} min ago`;
+  if (ms < DAY) return `${Math.round(ms / HOUR)} h ago`;
+  const d = Math.round(ms / DAY);
+  return `${d} day${d === 1 ? '' : 's'} ago`;
+}
+
+function money(value: number, currency: string | null): string {
+  return currency ? `${value.toFixed(2)} ${currency}` : value.toFixed(2);
+}
+
+function firstName(profile: Profile): string {
+  const t = profile.traits;
+  const raw = t['first_name'] ?? t['firstName'] ?? (typeof t['name'] === 'string' ? t['name'].split(/\s+/)[0] : null);
+  return typeof raw === 'string' && raw.trim() ? raw.trim().slice(0, 60) : 'the customer';
+}
+
+/** The latest held-back decision per enabled playbook, unless it fired since. */
+function heldBack(input: SuggestionInput): Suggestion[] {
+  const names = new Map(input.playbooks.filter((p) => p.enabled).map((p) => [p.key, p.name]));
+  const seen = new Set<string>();
+  const out: Suggestion[] = [];
+  for (const d of input.decisions) {
+    if (seen.has(d.playbookKey) || input.now - d.at > HELD_BACK_WINDOW_MS) continue;
+    seen.add(d.playbookKey);
+    const name = names.get(d.playbookKey);
+    if (d.outcome !== 'held_back' || name === undefined || d.reason === null) continue;
+    const why = d.detail ? `${d.reason}: ${d.detail}` : d.reason;
+    const when = ago(input.now - d.at);
+    if (RESPECT.has(d.reason)) {
+      out.push({ kind: 'held_back', text: `${name} was held back ${when} (${why}). Leave them be for now.`, action: null, priority: 3, ref: { playbookKey: d.playbookKey, reason: d.reason } });
+    } else if (PASSING.has(d.reason)) {
+      out.push({
+        kind: 'held_back', text: `${name} was held back ${when} (${why}); it may still be worth it by hand.`,
+        action: { type: 'task', title: `Follow up by hand: ${name}` }, priority: 2, ref: { playbookKey: d.playbookKey, reason: d.reason },
+      });
+    }
+  }
+  return out;
+}
+
+function moments(input: SuggestionInput, who: string): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const m of describeProfile(input.profile, input.now).moments) {
+    if (m.daysUntil === null || m.daysUntil > MOMENT_HORIZON_DAYS) continue;
+    const occursAt = input.now + m.daysUntil * DAY;
+    if (input.touches.some((t) => t.createdAt >= occursAt - MOMENT_TOUCH_WINDOW_MS)) continue;
+    const label = m.kind.replace(/_/g, ' ');
+    const when = m.daysUntil === 0 ? 'today' : m.daysUntil === 1 ? 'tomorrow' : `in ${m.daysUntil} days`;
+    out.push({
+      kind: 'moment', text: `${who === 'the customer' ? 'Their' : `${who}'s`} ${label} is ${when} (${m.nextOccurrence}), and nothing has been sent yet.`,
+      action: { type: 'task', title: `Send a ${label} note` }, priority: m.daysUntil <= 2 ? 1 : 3, ref: { moment: m.kind, date: m.nextOccurrence, daysUntil: m.daysUntil },
+    });
+  }
+  return out;
+}
+
+function openCart(input: SuggestionInput): Suggestion[] {
+  const { cart, orders, session } = input.profile;
+  if (cart.items.length === 0 || cart.updatedAt === null) return [];
+  const idle = input.now - cart.updatedAt;
+  if (idle < CART_IDLE_MS || idle > CART_STALE_MS) return [];
+  if (orders.lastOrderAt !== null && orders.lastOrderAt >= cart.updatedAt) return [];
+  if (input.conversations.some((c) => c.status !== 'resolved')) return [];
+  const items = cart.items.reduce((n, i) => n + i.quantity, 0);
+  const onSite = session.lastActivityAt !== null && input.now - session.lastActivityAt < 30 * MIN;
+  return [{
+    kind: 'open_cart', text: `A cart of ${items} item${items === 1 ? '' : 's'} (${money(cart.value, cart.currency)}) left ${ago(idle)}, with no conversation about it.`,
+    action: onSite ? { type: 'invite', message: 'Can I help you with anything in your cart?' } : { type: 'task', title: 'Check in about the open cart' },
+    priority: onSite ? 1 : 2, ref: { items, value: cart.value, currency: cart.currency },
+  }];
+}
+
+function lateOrders(input: SuggestionInput): Suggestion[] {
+  return input.profile.orders.recent
+    .filter((o) => (o.status === 'completed' || o.status === 'shipped') && o.promisedBy !== null && o.promisedBy < input.now && o.deliveredAt === null)
+    .map((o) => ({
+      kind: 'late_order' as const,
+      text: `Order ${o.orderId} was promised for ${new Date(o.promisedBy!).toISOString().slice(0, 10)} and is ${ago(input.now - o.promisedBy!).replace(' ago', '')} late.`,
+      action: { type: 'snippet' as const, query: 'delivery' }, priority: 1 as const, ref: { orderId: o.orderId, promisedBy: o.promisedBy },
+    }));
+}
+
+function lowCsat(input: SuggestionInput): Suggestion[] {
+  const followedUp = (id: string) => input.queueItems.some((q) => q.status === 'resolved' && (q.context as { conversationId?: unknown } | null)?.conversationId === id);
+  return input.conversations
+    .filter((c) => c.csatScore !== null && c.csatScore <= LOW_CSAT && c.csatAt !== null)
+    // Written to since the rating, or its queue item resolved: someone already followed up.
+    .filter((c) => !(c.lastMessageAt !== null && c.lastMessageAt > c.csatAt!) && !followedUp(c.id))
+    .map((c) => ({
+      kind: 'low_csat' as const, text: `They rated a conversation ${c.csatScore}/5 ${ago(input.now - c.csatAt!)}, and nobody has followed up yet.`,
+      action: { type: 'task' as const, title: 'Follow up on the low satisfaction score' }, priority: 1 as const, ref: { conversationId: c.id, score: c.csatScore },
+    }));
+}
+
+/** Every suggestion, most pressing first (stable within a priority). */
+export function suggestForCustomer(input: SuggestionInput): Suggestion[] {
+  const who = firstName(input.profile);
+  const all = [...lowCsat(input), ...lateOrders(input), ...openCart(input), ...moments(input, who), ...heldBack(input)];
+  return all.map((s, i) => ({ s, i })).sort((a, b) => a.s.priority - b.s.priority || a.i - b.i).map((x) => x.s);
+}
