@@ -77,6 +77,13 @@ describeBrowser('console: the dashboard', () => {
     // The data shows: the playbook by name in the funnel, the held-back reason, the ratings.
     await until(async () => ((await tid(page, 'chart-funnel').textContent()) ?? '').includes(HINT_NAME) || ((await tid(page, 'chart-funnel').textContent()) ?? '').includes('browser-size-hint'),
       `the funnel to name the playbook "${HINT_NAME}"`, 10_000);
+    // The seeded numbers: 6 hints fired and shown, 3 dismissed, 3 engaged (accepted), as the report route counts them.
+    const report = await server.api<{ playbooks: { playbookKey: string; fired: number; shown: number; dismissed: number; engaged: number }[] }>('GET', '/api/v1/reports/playbooks');
+    const mine = report.playbooks.find((p) => p.playbookKey === 'browser-size-hint');
+    expect(mine).toMatchObject({ fired: 6, shown: 6, dismissed: 3, engaged: 3 });
+    const row = tid(page, 'chart-funnel').locator('tr', { hasText: HINT_NAME });
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
+    expect(cells.slice(0, 4), `the funnel table row of "${HINT_NAME}"`).toEqual(['6', '6', '3', '3']);
     await screenshot(page, 'console-dashboard');
     expect(cp.errors.filter((e) => !/Failed to load resource/.test(e)), 'no page errors').toEqual([]);
   }, 60_000);
