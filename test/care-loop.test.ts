@@ -101,4 +101,29 @@ describe.each(await storeFactories())('the care loop on $name', (factory) => {
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['trigger.dwell.seconds']));
     expect((await t.api('GET', '/api/v1/playbooks/broken')).statusCode).toBe(404);
   });
+  it('keeps counting the dwell when the widget reports the shopper idle (Idle Started is not activity)', async () => {
+    await t.track('/v1/track', { anonymousId: 'p5', event: 'Product Added', properties: { product_id: 'tea', price: 30, quantity: 1 }, messageId: 'p5-a' });
+    await page('p5', '/checkout/payment', 'p5-b');
+    t.clock.advance(59_500);
+    // The widget's idle signal comes at 60 s without input, at the same moment the dwell is due.
+    await t.track('/v1/track', { anonymousId: 'p5', event: 'Idle Started', properties: { idleMs: 60_000 }, messageId: 'p5-c' });
+    t.clock.advance(500);
+    expect(await fire()).toBe(1);
+    const id = (await t.api('GET', '/api/v1/customers/lookup?anonymousId=p5')).json<{ id: string }>().id;
+    const decisions = (await t.api('GET', `/api/v1/customers/${id}/decisions`)).json<{ items: { action: string; outcome: string }[] }>().items;
+    expect(decisions.map((d) => [d.action, d.outcome])).toEqual([['hint', 'fired']]);
+  });
+
+  it('counts a "no thanks" from when the customer gave it: yesterday\'s decline is held back as a day old', async () => {
+    const yesterday = new Date(t.clock.now() - 24 * 3_600_000).toISOString();
+    await t.track('/v1/track', { anonymousId: 'p6', event: 'Omotenashi Touch Dismissed', properties: { playbook: 'stuck-at-payment' }, messageId: 'p6-a', timestamp: yesterday });
+    await t.track('/v1/track', { anonymousId: 'p6', event: 'Product Added', properties: { product_id: 'tea', price: 30, quantity: 1 }, messageId: 'p6-b' });
+    await page('p6', '/checkout/payment', 'p6-c');
+    t.clock.advance(60_000);
+    await fire();
+    const id = (await t.api('GET', '/api/v1/customers/lookup?anonymousId=p6')).json<{ id: string }>().id;
+    const decisions = (await t.api('GET', `/api/v1/customers/${id}/decisions`)).json<{ items: { outcome: string; reason: string | null; explanation: { summary: string } }[] }>().items;
+    expect(decisions[0]).toMatchObject({ outcome: 'held_back', reason: 'declined' });
+    expect(JSON.stringify(decisions[0]!.explanation), JSON.stringify(decisions[0]!.explanation)).toMatch(/declined this playbook 24 h 1 min ago/);
+  });
 });

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '../events/normalized-event.js';
+import { isPassiveSignal } from '../events/passive-signal.js';
 import { arbitrate } from '../etiquette/arbitrate.js';
 import { channelOf } from '../etiquette/channel.js';
 import { checkEtiquette } from '../etiquette/check.js';
@@ -158,10 +159,13 @@ function handleResponse(input: EvalInput, e: NormalizedEvent, out: CareOutcome):
     return 'typing';
   }
   if (e.event !== RESPONSE_EVENTS.dismissed && e.event !== RESPONSE_EVENTS.accepted) return false;
+  // The answer counts from when the customer gave it (a tracker's batch or an import can arrive
+  // later), never from the future: yesterday's "no thanks" reads "1 d ago", not "just now".
+  const at = Math.min(e.timestamp, input.now);
   if (e.event === RESPONSE_EVENTS.dismissed) {
-    input.care.dismissedAt = input.now;
-    if (key) recordDecline(input.care, key, input.now);
-  } else if (key) recordAccept(input.care, key, input.now);
+    input.care.dismissedAt = Math.max(input.care.dismissedAt ?? 0, at);
+    if (key) recordDecline(input.care, key, at);
+  } else if (key) recordAccept(input.care, key, at);
   // Either answer ends the ladder: a decline is respected, an acceptance needs no more cups.
   if (key) {
     const mem = input.care.playbooks[key];
@@ -178,6 +182,8 @@ function trackState(input: EvalInput, pb: EvalPlaybook, e: NormalizedEvent, ctx:
   const mem = input.care.playbooks[pb.key] ?? NO_MEMORY;
   switch (pb.trigger) {
     case 'dwell': {
+      // "Idle Started" says the visitor stopped: the countdown keeps running.
+      if (isPassiveSignal(e)) return;
       const page = e.type === 'page' && eventHasPage(e) ? { path: eventPagePath(e), url: eventPageUrl(e) } : input.profile.session.currentPage;
       if (page && pb.matchDwellPage?.(page)) {
         // Any activity on the page re-arms the timer: "no further activity for N seconds".

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '../events/normalized-event.js';
+import { isPassiveSignal } from '../events/passive-signal.js';
 import { asId, asObject } from './coerce.js';
 import { applyCommerceEvent, commerceEventOf, isCustomerAction } from './commerce.js';
 import { applyCampaign, applyConsent, applyPresentContext } from './context-signals.js';
@@ -49,7 +50,7 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, enrich: { g
   profile.lastSeen = Math.max(profile.lastSeen, at);
 
   const commerce = event.type === 'track' ? commerceEventOf(event.event) : null;
-  const customerAction = isCustomerAction(commerce);
+  const customerAction = isCustomerAction(commerce) && !isPassiveSignal(event);
   const placement: SessionPlacement = customerAction ? placeInSession(profile, at) : 'past';
 
   // Context first: it describes the moment of this very event (a promised delivery date on
