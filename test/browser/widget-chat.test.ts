@@ -87,8 +87,8 @@ describeBrowser('widget: chat across reloads, reconnects, and from the keyboard'
     await context.close();
   }, 60_000);
 
-  it('the keyboard opens the chat and sends; Escape closes it and gives focus back to the launcher', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT });
+  it('the keyboard opens the chat and sends; Escape closes it and gives focus back to the launcher; reduced motion is honoured', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${server.base}/demo/help`);
     await visible(part(page, 'launcher'), 'the launcher');
@@ -97,6 +97,7 @@ describeBrowser('widget: chat across reloads, reconnects, and from the keyboard'
     await page.keyboard.press('Enter');
     await visible(part(page, 'panel'), 'the chat panel opened with Enter');
     await until(async () => (await focusedInWidget(page))?.inPanel, 'focus to move into the open panel', 3_000);
+    expect(await part(page, 'panel').evaluate((el) => (globalThis as any).getComputedStyle(el).animationName as string), 'no panel animation with prefers-reduced-motion').toBe('none');
 
     await part(page, 'composer', ' textarea').focus();
     const line = 'Sent with the keyboard only';

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
-import { VIEWPORT, action, hidden, messages, part, servePage, shopPage, visible } from './widget-support.js';
+import { VIEWPORT, action, customerOf, hidden, messages, part, servePage, settled, shopPage, until, visible } from './widget-support.js';
 
 /** Global CSS a careless (or hostile) shop might ship: it reaches everything it can. */
 const HOSTILE_CSS = `
@@ -23,7 +23,7 @@ async function box(page: Page, name: string): Promise<Box> {
 }
 
 /** Opens the panel with the launcher, measures launcher and panel, sends a line, closes again. */
-async function exercise(page: Page, label: string): Promise<{ launcher: Box; panel: Box; fontSize: string }> {
+async function exercise(server: RunningServer, page: Page, label: string): Promise<{ launcher: Box; panel: Box; fontSize: string }> {
   await visible(part(page, 'launcher'), `the launcher (${label})`);
   const launcher = await box(page, 'launcher');
   await part(page, 'launcher').click();
@@ -33,6 +33,12 @@ async function exercise(page: Page, label: string): Promise<{ launcher: Box; pan
   await part(page, 'composer', ' textarea').fill(text);
   await action(page, 'panel', 'send').click();
   const mine = await visible(messages(page, 'customer').filter({ hasText: text }), `the sent message (${label})`);
+  // It really went through: the server stored it in the shopper's conversation.
+  const customer = await customerOf(server, page);
+  await until(async () => {
+    const convs = await server.api<{ conversations: { preview: string | null }[] }>('GET', `/api/v1/customers/${customer.id}/conversations`);
+    return convs.conversations.some((c) => c.preview?.includes(text));
+  }, `the message from the ${label} page to be stored`, 10_000, 250);
   const fontSize = await mine.evaluate((el) => (globalThis as any).getComputedStyle(el).fontSize as string);
   return { launcher, panel, fontSize };
 }
@@ -57,7 +63,7 @@ describeBrowser('widget: isolation from the shop, and localization', () => {
     await servePage(plainContext, `${server.base}/__test/plain`, shopPage(server));
     const plain = await plainContext.newPage();
     await plain.goto(`${server.base}/__test/plain`);
-    const normal = await exercise(plain, 'plain');
+    const normal = await exercise(server, plain, 'plain');
     await plainContext.close();
 
     const context = await browser.newContext({ viewport: VIEWPORT });
@@ -67,7 +73,8 @@ describeBrowser('widget: isolation from the shop, and localization', () => {
     }));
     const page = await context.newPage();
     await page.goto(`${server.base}/__test/hostile`);
-    const hostile = await exercise(page, 'hostile');
+    const hostile = await exercise(server, page, 'hostile');
+    await settled(page);
     await screenshot(page, 'widget-hostile-css');
 
     for (const which of ['launcher', 'panel'] as const) {
@@ -150,6 +157,7 @@ describeBrowser('widget: isolation from the shop, and localization', () => {
         expect(launcherLabel, 'launcher label in Japanese').toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
         expect(placeholder, 'composer placeholder in Japanese').toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
         expect(send, 'send button in Japanese').toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+        await settled(page);
         await screenshot(page, 'widget-ja');
       }
       if (locale === 'ru') {

@@ -31,7 +31,7 @@ describeBrowser('widget: a shopper stuck at payment is helped by a person', () =
     // The operator is at work in another browser context: logged in and online.
     const operatorContext = await browser.newContext();
     const session = await operatorSession(server, operatorContext.request);
-    await operatorOnline(server, operatorContext.request, session.token);
+    await operatorOnline(server, operatorContext, session.token);
 
     const shopper = await browser.newContext({ viewport: VIEWPORT });
     const page = await shopper.newPage();
@@ -67,6 +67,7 @@ describeBrowser('widget: a shopper stuck at payment is helped by a person', () =
     await action(page, 'invitation', 'accept').click();
     const panel = await visible(part(page, 'panel'), 'the chat panel after accepting', 10_000);
     expect(await panel.getAttribute('role')).toBe('dialog');
+    expect(await part(page, 'offline').isVisible(), 'the away notice while an operator is online').toBe(false);
     await until(async () => !(await invitation.isVisible()), 'the invitation to close once accepted', 5_000);
 
     const question = 'Hello, my card is refused. Can I pay by bank transfer?';

@@ -118,8 +118,15 @@ export async function conversationMessages(server: RunningServer, conversationId
   return (await server.api<{ messages: ConversationMessage[] }>('GET', `/api/v1/conversations/${conversationId}/messages?afterSeq=0`)).messages;
 }
 
-/** Serves `html` at `url` for this context (the server never sees that path), so a test page can sit on the server's origin. */
+/**
+ * Serves `html` at `url` for this context (the server never sees that path), so a test page can
+ * sit on the server's origin. Chromium treats a page fulfilled this way as coming from the public
+ * internet, and its Local Network Access checks then block the widget's socket to 127.0.0.1
+ * (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS). A real shop and a real Omotenashi server are
+ * both public, so the permission is granted, as it is in production by construction.
+ */
 export async function servePage(context: BrowserContext, url: string, html: string): Promise<void> {
+  await context.grantPermissions(['local-network-access']);
   await context.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
 }
 
@@ -249,17 +256,37 @@ export async function browseToPayment(page: Page, server: RunningServer): Promis
   await waitForPath(page, '/demo/checkout/payment');
 }
 
+/**
+ * Puts the operator online as their inbox would: an operators' WebSocket (/api/v1/realtime) opened
+ * from a page of their browser context and kept open, so visitors' welcomes say an operator is
+ * online (no away notice in the widget). Returns the page holding the socket.
+ */
+export async function operatorOnline(server: RunningServer, context: BrowserContext, token: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.base}/healthz`);
+  const first = await page.evaluate(({ url, token }) => new Promise<string>((resolve) => {
+    const g = globalThis as any;
+    const ws = new g.WebSocket(url);
+    g.__operatorSocket = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', v: 1, token, presence: 'online' }));
+    ws.onmessage = (e: { data: string }) => {
+      const type = JSON.parse(e.data).type as string;
+      if (type === 'welcome' || type === 'error') resolve(type === 'error' ? `error ${e.data}` : type);
+    };
+    ws.onclose = (e: { code: number }) => resolve(`closed ${e.code}`);
+    setTimeout(() => resolve('no answer within 5 s'), 5_000);
+  }), { url: `${server.base.replace(/^http/, 'ws')}/api/v1/realtime`, token });
+  if (first !== 'welcome') throw new Error(`the operator's socket was not welcomed: ${first}`);
+  return page;
+}
+
 /** Waits for the widget's entrance animations to finish (a screenshot mid-fade shows a ghost). */
 export async function settled(page: Page): Promise<void> {
   await page.evaluate(async () => {
-    const doc = (globalThis as any).document;
-    const running = (doc.getAnimations() as { finished: Promise<unknown> }[]).map((a) => a.finished.catch(() => undefined));
-    await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 3_000))]);
+    const g = globalThis as any;
+    await new Promise((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
+    const root = g.document.getElementById('omotenashi-widget')?.shadowRoot;
+    const all = [...g.document.getAnimations(), ...(root ? root.getAnimations() : [])] as { finished: Promise<unknown> }[];
+    await Promise.race([Promise.all(all.map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 3_000))]);
   });
-}
-
-/** Puts the operator online (as their console would on login), so the widget does not show the away notice. */
-export async function operatorOnline(server: RunningServer, request: APIRequestContext, token: string): Promise<void> {
-  const res = await request.post(`${server.base}/api/v1/operators/me/presence`, { headers: { authorization: `Bearer ${token}` }, data: { presence: 'online' } });
-  if (!res.ok()) throw new Error(`operator presence → ${res.status()} ${await res.text()}`);
 }

@@ -122,6 +122,12 @@ describeBrowser('widget: tracking in a single-page shop, and consent', () => {
     const paths = sent.filter((e) => e.type === 'page').map((e) => e.properties?.path as string);
     expect(paths).toEqual(expect.arrayContaining(['/__test/consent/', '/__test/consent/second']));
     for (const r of batches.requests) expect(r.postData()).toContain(server.writeKey);
+    // And they are stored: the customer's timeline has both page views.
+    const customer = await customerOf(server, page);
+    await until(async () => {
+      const stored = (await timeline(server, customer.id)).filter((e) => e.type === 'page').map(pathOf);
+      return stored.includes('/__test/consent/') && stored.includes('/__test/consent/second');
+    }, 'the page views sent after consent to be stored', 10_000, 250);
     await context.close();
   }, 40_000);
 });
