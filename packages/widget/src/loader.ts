@@ -105,8 +105,12 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     remember(inv.touchId);
     shell.clearTouch();
   };
+  // After every hello the server sends the touches still unanswered (they may have fired between
+  // pages): one already shown on this page is not shown, announced or emitted again.
+  const shown = new Set<string>();
   relay.on('invitation', (inv) => {
-    if (dismissed.has(inv.touchId) || chat?.isOpen) return;
+    if (dismissed.has(inv.touchId) || shown.has(inv.touchId) || chat?.isOpen) return;
+    shown.add(inv.touchId);
     pub.emit('invitation', inv);
     if (inv.kind === 'hint') shell.showHint(inv);
     else {

@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { VisitorHello } from '@omotenashi/protocol';
 import { verifyIdentityToken, verifyUserHash } from '../../domain/conversations/identity-proof.js';
+import { pendingTouches } from '../../domain/playbooks/pending-touches.js';
 import { OmotenashiError } from '../../errors.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type { Clock } from '../../ports/clock.js';
-import type { Store } from '../../ports/store.js';
+import type { OnsiteMessageRecord, Store } from '../../ports/store.js';
 import type { Credentials } from '../credentials.js';
 import { customerFamily } from '../customer-family.js';
 import type { IngestService } from '../ingest/ingest-service.js';
@@ -25,6 +26,8 @@ export interface VisitorSession {
 }
 
 const SESSION_TTL_MS = 12 * 3_600_000;
+/** Touches read per hello: far more than fire within the pending window (caps allow a few a day). */
+const RECENT_TOUCHES = 20;
 
 /**
  * Opens visitor sessions: checks the write key and any identity proof, and finds (or creates,
@@ -111,6 +114,16 @@ export class VisitorSessions {
       type: 'track', event: response === 'accepted' ? 'Omotenashi Touch Accepted' : 'Omotenashi Touch Dismissed', ...this.who(s),
       properties: { touchId, ...(playbook ? { playbook } : {}) },
     });
+  }
+
+  /**
+   * The customer's touches that are still waiting for an answer (see pendingTouches): sent after
+   * the welcome, so a touch that fired while the visitor had no socket open is not lost. Touches
+   * go to the customer the session acts as, as live ones do (the bus routes them by that id).
+   */
+  async pendingTouches(s: VisitorSession): Promise<OnsiteMessageRecord[]> {
+    const rows = await this.deps.store.listOnsiteMessages(s.workspaceId, s.customerId, RECENT_TOUCHES);
+    return pendingTouches(rows, this.deps.clock.now());
   }
 
   /** How events name this visitor: their anonymousId, and a userId only when proven. */

@@ -1,3 +1,4 @@
+import type { InvitationFrame } from '@omotenashi/protocol';
 import type { Credentials } from '../../app/credentials.js';
 import type { Conversations } from '../../app/conversations/conversations.js';
 import type { TypingSignal } from '../../app/conversations/events.js';
@@ -21,4 +22,6 @@ export interface RealtimeContext {
   /** Minutes within which the workspace promises a first answer (shown when nobody is online). */
   replyTarget(workspaceId: string): Promise<number>;
   respondToTouch(session: VisitorSession, touchId: string, playbook: string | null, response: 'accepted' | 'dismissed'): Promise<void>;
+  /** The customer's touches still waiting for an answer, as frames (sent after the welcome). */
+  pendingInvitations(session: VisitorSession): Promise<InvitationFrame[]>;
 }

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type InvitationSender, type OperatorServerFrame } from '@omotenashi/protocol';
+import { CLOSE_CODES, type InvitationFrame, type InvitationSender, type OperatorServerFrame } from '@omotenashi/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TOPICS, type ConversationChange, type PresenceSignal, type ReadSignal, type SlaSignal, type TypingSignal } from '../../app/conversations/events.js';
 import { conversationView, messageView, visitorConversationView } from '../../app/conversations/views.js';
 import type { OnsiteTouch } from '../../app/care/care-effects.js';
+import type { OnsiteMessageRecord } from '../../ports/store.js';
 import type { Services } from '../../services.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { HELLO_DEADLINE_MS, IDLE_TIMEOUT_MS, MAX_FRAME_BYTES } from './frames.js';
@@ -41,6 +42,10 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     typing: (signal) => services.bus.publish(TOPICS.typing, signal),
     replyTarget: async (workspaceId) => (await services.slaPolicies.choose(workspaceId, 'webchat', 'normal')).policy.firstResponseMinutes,
     respondToTouch: (session, touchId, playbook, response) => services.visitorSessions.respondToTouch(session, touchId, playbook, response),
+    pendingInvitations: async (session) => {
+      const touches = await services.visitorSessions.pendingTouches(session);
+      return touches.length ? Promise.all(touches.map((m) => invitationFrame(session.workspaceId, m))) : [];
+    },
   };
 
   const unsubscribe = [
@@ -74,17 +79,21 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
       const t = p as OnsiteTouch;
       const visitors = [...registry.visitorsOf(t.workspaceId, t.customerId)];
       if (!visitors.length) return;
-      const base = { type: 'invitation', touchId: t.message.id, kind: t.message.kind, playbook: t.message.playbookKey, content: t.message.content } as const;
-      // A hint is the shop speaking; an invitation comes from a person, named in the bubble.
-      const from = t.message.kind === 'invite' ? invitationSender(t.workspaceId) : Promise.resolve(undefined);
-      from.then((sender) => {
+      invitationFrame(t.workspaceId, t.message).then((frame) => {
         for (const v of visitors) {
           v.rememberTouch(t.message.id, t.message.playbookKey);
-          v.send(sender === undefined ? base : { ...base, from: sender });
+          v.send(frame);
         }
       }, onError);
     }),
   ];
+
+  /** The frame for a touch, live or sent again after a hello. */
+  async function invitationFrame(workspaceId: string, m: OnsiteMessageRecord): Promise<InvitationFrame> {
+    const base = { type: 'invitation', touchId: m.id, kind: m.kind, playbook: m.playbookKey, content: m.content } as const;
+    // A hint is the shop speaking; an invitation comes from a person, named in the bubble.
+    return m.kind === 'invite' ? { ...base, from: await invitationSender(workspaceId) } : base;
+  }
 
   /**
    * Who an invitation is from: an operator online now (the one likeliest to answer), else any

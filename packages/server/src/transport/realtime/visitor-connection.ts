@@ -65,10 +65,17 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
     // the read is in the lastSeq the catch-up below compares with. Nothing falls in between.
     this.early = { frames: [], messages: [] };
     this.ctx.registry.addVisitor(this);
-    const [convs, token, online] = await Promise.all([
+    const [convs, token, online, pending] = await Promise.all([
       this.ctx.conversations.ofCustomers(session.workspaceId, session.family, 20),
       this.ctx.sessions.issueToken(session),
       this.ctx.replyTarget(session.workspaceId),
+      // Touches that fired while this visitor had no socket (between pages): read after
+      // registering, like the conversations, so a touch published meanwhile is in `early` or
+      // here (or both: sent once). Extra to the welcome: a failure here must not refuse the hello.
+      this.ctx.pendingInvitations(session).catch((err: unknown) => {
+        this.ctx.onError(err);
+        return [];
+      }),
     ]);
     for (const c of convs) this.delivered.set(c.id, Math.min(c.lastSeq, this.resumeFrom[c.id] ?? 0));
     super.send({
@@ -78,7 +85,13 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
     });
     const early = this.early;
     this.early = null;
-    for (const f of early.frames) this.send(f);
+    const resent = new Set<string>();
+    for (const f of pending) {
+      resent.add(f.touchId);
+      this.rememberTouch(f.touchId, f.playbook);
+      this.send(f);
+    }
+    for (const f of early.frames) if (f.type !== 'invitation' || !resent.has(f.touchId)) this.send(f);
     for (const m of early.messages) this.deliver(m);
     for (const c of convs) if (c.lastSeq > (this.delivered.get(c.id) ?? 0)) void this.catchUp(c.id);
   }
