@@ -87,6 +87,25 @@ describeBrowser('widget: chat across reloads, reconnects, and from the keyboard'
     await context.close();
   }, 60_000);
 
+  it('with nobody online the panel says when to expect an answer by email and keeps the address given', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/demo/help`);
+    await openChat(page, 'no operator online');
+    const offline = await visible(part(page, 'offline'), 'the away notice (no operator is connected)', 10_000);
+    expect(await offline.innerText()).toMatch(/email/i);
+    const email = `aiko.${Date.now()}@example.jp`;
+    await part(page, 'offline', ' input[type="email"]').fill(email);
+    await action(page, 'offline', 'save-email').click();
+    await until(async () => (await offline.innerText()).includes(email), 'the notice to confirm the saved address', 5_000);
+    // The operators can now reach this shopper: the address is on their customer.
+    const anon = await customerOf(server, page);
+    const byEmail = await until(() => server.api<{ id: string }>('GET', `/api/v1/customers/lookup?email=${encodeURIComponent(email)}`),
+      'the customer to be found by the email given in the widget', 10_000, 250);
+    expect(byEmail.id).toBe(anon.id);
+    await context.close();
+  }, 30_000);
+
   it('the keyboard opens the chat and sends; Escape closes it and gives focus back to the launcher; reduced motion is honoured', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
     const page = await context.newPage();

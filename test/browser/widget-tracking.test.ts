@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchBrowser, startServer, type RunningServer } from '../helpers/browser.js';
-import { clickShop, customerOf, part, servePage, shopPage, timeline, until, visible, waitForPath, watchBatches, type TimelineEvent } from './widget-support.js';
+import { VIEWPORT, clickShop, customerOf, part, servePage, shopPage, timeline, until, visible, waitForPath, watchBatches, type TimelineEvent } from './widget-support.js';
 
 const pathOf = (e: TimelineEvent): string | undefined => {
   const p = e.payload?.properties ?? {};
@@ -82,6 +82,74 @@ describeBrowser('widget: tracking in a single-page shop, and consent', () => {
     spa = { expected, left };
     await context.close();
   }, 60_000);
+
+  it('rage clicks, leave intent and form errors on opted-in forms are tracked; other forms are not', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const url = `${server.base}/__test/signals`;
+    await servePage(context, url, shopPage(server, {
+      attrs: 'data-track-form-errors="form.checkout"',
+      body: `<main><h1>Checkout</h1>
+        <button id="apply-coupon" type="button">Apply coupon</button>
+        <form class="checkout"><label>Email <input name="email" type="email" required></label><button id="pay" type="submit">Pay</button></form>
+        <form class="newsletter"><input name="newsletter" type="email" required><button id="subscribe" type="submit">Subscribe</button></form>
+      </main>`,
+    }));
+    const page = await context.newPage();
+    await page.goto(url);
+    await visible(part(page, 'launcher'), 'the widget launcher');
+    // A coupon button that does nothing, clicked again and again.
+    for (let i = 0; i < 4; i++) await page.click('#apply-coupon', { delay: 10 });
+    // Submitting the opted-in form with a bad email, then the newsletter form likewise.
+    await page.fill('form.checkout input[name="email"]', 'not-an-email');
+    await page.click('#pay');
+    await page.fill('form.newsletter input[name="newsletter"]', 'nope');
+    await page.click('#subscribe');
+    // The pointer leaves through the top of the window (towards the tabs and the back button).
+    await page.mouse.move(600, 200);
+    await page.evaluate(() => {
+      const g = globalThis as any;
+      g.document.dispatchEvent(new g.MouseEvent('mouseout', { bubbles: true, clientX: 600, clientY: 0, relatedTarget: null }));
+    });
+
+    const customer = await customerOf(server, page);
+    const events = await until(async () => {
+      const all = await timeline(server, customer.id);
+      const names = new Set(all.map((e) => e.name));
+      return names.has('Rage Click') && names.has('Form Error') && names.has('Leave Intent') ? all : undefined;
+    }, '"Rage Click", "Form Error" and "Leave Intent" in the customer\'s timeline', 15_000, 500);
+    const rage = events.filter((e) => e.name === 'Rage Click');
+    expect(rage).toHaveLength(1);
+    expect(rage[0]!.payload.properties).toMatchObject({ selector: 'button#apply-coupon' });
+    expect(rage[0]!.payload.properties.count).toBeGreaterThanOrEqual(3);
+    const formErrors = events.filter((e) => e.name === 'Form Error');
+    expect(formErrors.map((e) => e.payload.properties.field), 'only the opted-in form is reported').toEqual(['email']);
+    expect(formErrors[0]!.payload.properties.form).toContain('checkout');
+    expect(String(formErrors[0]!.payload.properties.message).length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.name === 'Leave Intent')).toHaveLength(1);
+    await context.close();
+  }, 40_000);
+
+  it('with data-honor-gpc, a browser sending Global Privacy Control sends no tracking at all', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    await context.addInitScript(() => {
+      Object.defineProperty((globalThis as any).navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    });
+    const url = `${server.base}/__test/gpc/`;
+    await servePage(context, url, shopPage(server, { attrs: 'data-honor-gpc="true"' }));
+    const page = await context.newPage();
+    const batches = watchBatches(page);
+    await page.goto(url);
+    await visible(part(page, 'launcher'), 'the widget launcher (chat stays available)');
+    await page.evaluate(() => {
+      const g = globalThis as any;
+      g.history.pushState({}, '', '/__test/gpc/next');
+      g.Omotenashi.track('Coupon Applied', { code: 'TEA10' });
+    });
+    await page.waitForTimeout(4_000); // longer than the tracker's flush interval
+    await page.close({ runBeforeUnload: true }); // page hide: the beacon flush must send nothing either
+    expect(batches.requests.map((r) => r.url()), 'no /v1/batch request from a GPC browser').toEqual([]);
+    await context.close();
+  }, 30_000);
 
   it('each "Page Left" is about the page that was left (its context.page), not the page the shopper went to', () => {
     // The server places an event on its context.page (dwell timers, the operator's timeline), so a
