@@ -11,6 +11,8 @@ import { bytes, dateTime, shortTime } from '../lib/format';
 import { Markdown } from '../lib/markdown';
 import { useCustomerName } from '../lib/customers';
 import { isTyping } from '../lib/keys';
+import { newer } from '../lib/newer';
+import { onSnippetRequest } from '../lib/composer-bridge';
 import type { AttachmentRef, Conversation, Message, SnippetSuggestion } from '../lib/types';
 import { AppContext, operatorName } from '../context';
 import { SlaBadge } from '../components/sla';
@@ -23,7 +25,9 @@ export function ConversationView({ conversationId, onCustomer, onTogglePanel, pa
   conversationId: string; onCustomer: (id: string) => void; onTogglePanel: () => void; panelOpen: boolean;
 }) {
   const app = useContext(AppContext);
-  const [conv, setConv] = useState<Conversation | null>(null);
+  const [conv, setConvState] = useState<Conversation | null>(null);
+  // HTTP answers and socket frames race; whichever arrives, the later state of the conversation stays.
+  const setConv = (c: Conversation) => setConvState((old) => newer(old, c));
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -225,6 +229,8 @@ function Composer({ conversationId, handle, onSent, resolved }: {
   const lastTyping = useRef(0);
 
   handle.current = { focus: (mode) => { setNote(mode === 'note'); areaRef.current?.focus(); } };
+  // A suggestion in the customer panel opens the snippet picker on its query.
+  useEffect(() => onSnippetRequest((q) => { setNote(false); setText(`/${q}`); setPicker({ q, items: [], index: 0 }); areaRef.current?.focus(); }), []);
 
   // Snippets: typing "/" at the start of the composer opens the picker; the server renders the variables.
   useEffect(() => {

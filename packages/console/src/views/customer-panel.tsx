@@ -1,10 +1,11 @@
 /**
  * The customer beside a conversation: who they are, where and when they are, what they are
  * looking at now (refreshed every few seconds while shown), cart and orders, journey, moments,
- * consent, past conversations, every playbook decision with its explanation, and suggestions.
+ * consent, past conversations, every playbook decision with its explanation, and the server's
+ * suggestions for what else could be done (GET /customers/:id/suggestions), each with its action.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../lib/api';
+import { api, ApiError, errorText } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { socket } from '../lib/realtime';
@@ -12,7 +13,8 @@ import { ago, dateTime, duration, initials, money, shortTime } from '../lib/form
 import { displayName, rememberCustomer } from '../lib/customers';
 import type { Conversation, CustomerView, Decision } from '../lib/types';
 import { useNow } from '../components/sla';
-import { suggestionsFor } from '../lib/suggestions';
+import { requestSnippet } from '../lib/composer-bridge';
+import { inviteOutcome } from './live-visitors';
 
 const LIVE_MS = 4000;
 
@@ -41,6 +43,7 @@ export function CustomerPanel({ customerId, currentConversationId, onClose }: { 
   const customer = usePolling(() => api.get<CustomerView>(`/api/v1/customers/${id}`).then((c) => { rememberCustomer(c); return c; }), [customerId], LIVE_MS);
   const decisions = usePolling(() => api.get<{ items: Decision[] }>(`/api/v1/customers/${id}/decisions`, { limit: 50 }), [customerId], 15_000);
   const conversations = usePolling(() => api.get<{ conversations: Conversation[] }>(`/api/v1/customers/${id}/conversations`), [customerId], 0);
+  const suggestions = usePolling(() => api.get<{ suggestions: Suggestion[] }>(`/api/v1/customers/${id}/suggestions`), [customerId], 15_000);
 
   useEffect(() => socket.on((f) => {
     if ((f.type === 'conversation.updated' || f.type === 'conversation.created') && f.conversation.customerId === customerId) conversations.reload();
@@ -76,7 +79,7 @@ export function CustomerPanel({ customerId, currentConversationId, onClose }: { 
       <Journey c={c} />
       <Moments c={c} />
       <Consent c={c} />
-      <Suggestions c={c} decisions={decisions.data?.items ?? []} conversations={convs} />
+      <Suggestions customerId={c.id} items={suggestions.data?.suggestions ?? null} error={suggestions.error} besideConversation={currentConversationId !== undefined} />
       <PastConversations conversations={convs} current={currentConversationId} />
       <Decisions items={decisions.data?.items ?? null} error={decisions.error} />
     </aside>
@@ -281,12 +284,58 @@ function Decisions({ items, error }: { items: Decision[] | null; error: string |
   );
 }
 
-function Suggestions({ c, decisions, conversations }: { c: CustomerView; decisions: Decision[]; conversations: Conversation[] }) {
-  const list = suggestionsFor(c, decisions, conversations);
-  if (list.length === 0) return null;
+/** One suggestion as GET /api/v1/customers/:id/suggestions gives it (customer-suggestions.ts). */
+interface Suggestion {
+  kind: string;
+  text: string;
+  action: { type: 'invite'; message: string } | { type: 'task'; title: string } | { type: 'snippet'; query: string } | null;
+  priority: 1 | 2 | 3;
+  ref: Record<string, string | number | null>;
+}
+
+function Suggestions({ customerId, items, error, besideConversation }: { customerId: string; items: Suggestion[] | null; error: string | null; besideConversation: boolean }) {
+  if (!items && !error) return null;
   return (
-    <Section title={t('customer.suggestions')} testid="customer-suggestions">
-      <ul class="suggestions">{list.map((s, i) => <li key={i}>{s}</li>)}</ul>
+    <Section title={t('customer.suggestions')} testid="customer-suggestions" count={items?.length}>
+      {error && <p class="error small">{error}</p>}
+      {items && items.length === 0 && <p class="muted small">{t('suggestion.none')}</p>}
+      <ul class="suggestions">
+        {(items ?? []).map((s, i) => (
+          <li key={`${s.kind}:${i}`} class={`suggestion p${s.priority}`} data-testid="suggestion" data-kind={s.kind}>
+            <p class="small"><span class={`pill ${s.priority === 1 ? 'warn' : 'subtle'}`}>{t(`suggestion.priority${s.priority}`)}</span> {s.text}</p>
+            {s.action && <SuggestionAction customerId={customerId} action={s.action} besideConversation={besideConversation} />}
+          </li>
+        ))}
+      </ul>
     </Section>
+  );
+}
+
+/** An invitation is sent (through the etiquette); a snippet opens the composer's picker; a task is only named (no route creates one). */
+function SuggestionAction({ customerId, action, besideConversation }: { customerId: string; action: NonNullable<Suggestion['action']>; besideConversation: boolean }) {
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  if (action.type === 'task') return <p class="muted small suggestion-task">{t('suggestion.task', { title: action.title })}</p>;
+  if (action.type === 'snippet') {
+    if (!besideConversation) return <p class="muted small">{t('suggestion.snippetElsewhere', { query: action.query })}</p>;
+    return <button type="button" class="btn tiny" data-testid="suggestion-snippet" onClick={() => requestSnippet(action.query)}>{t('suggestion.snippet', { query: action.query })}</button>;
+  }
+  const send = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      setResult(inviteOutcome(await api.post<Record<string, unknown>>(`/api/v1/visitors/${encodeURIComponent(customerId)}/invite`, { message: action.message })));
+    } catch (err) {
+      setResult({ ok: false, text: err instanceof ApiError && err.status !== 401 ? t('visitors.heldBack', { reason: err.message }) : errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="suggestion-action">
+      {!result?.ok && <p class="muted small">{t('suggestion.inviteTitle', { message: action.message })}</p>}
+      {!result?.ok && <button type="button" class="btn tiny" data-testid="suggestion-invite" disabled={busy} onClick={() => void send()}>{t('suggestion.invite')}</button>}
+      {result && <p class={`small ${result.ok ? 'ok-text' : 'warn-text'}`} role="status" data-testid="invite-result" data-ok={String(result.ok)}>{result.text}</p>}
+    </div>
   );
 }
