@@ -14,10 +14,10 @@ describe.each(await storeFactories())('satisfaction survey links on $name', (fac
   afterAll(async () => t.close());
 
   /** A resolved conversation and its survey link. */
-  const resolved = async (opts: { resolve?: boolean; ws?: { writeKey: string; apiToken: string } } = {}) => {
+  const resolved = async (opts: { resolve?: boolean; ws?: { writeKey: string; apiToken: string }; traits?: Record<string, unknown> } = {}) => {
     const ws = opts.ws ?? t.ws;
     const userId = `csat-${++n}`;
-    expect((await t.track('/v1/identify', { userId, traits: { firstName: 'Sora' } }, { writeKey: ws.writeKey })).statusCode).toBe(200);
+    expect((await t.track('/v1/identify', { userId, traits: opts.traits ?? { firstName: 'Sora' } }, { writeKey: ws.writeKey })).statusCode).toBe(200);
     const started = await t.api('POST', '/api/v1/conversations', { customer: { userId }, text: 'My parcel is late' }, ws.apiToken);
     expect(started.statusCode, started.body).toBe(201);
     const c = started.json<{ conversation: { id: string; customerId: string } }>().conversation;
@@ -148,6 +148,25 @@ describe.each(await storeFactories())('satisfaction survey links on $name', (fac
     const items = queue.json<{ items: { customerId: string; priority: string; title: string; status: string }[] }>().items;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ customerId: c.customerId, priority: 'high', status: 'open', title: 'Unhappy after a conversation (2/5)' });
+  });
+
+  it('names the unhappy customer in the queue item, as playbook alerts do', async () => {
+    const c = await resolved({ traits: { firstName: 'Jiro', lastName: 'Unhappy', email: 'jiro@example.com' } });
+    expect((await postJson(c.url, { score: 1, comment: 'Rude' })).statusCode).toBe(200);
+    const queue = await t.api('GET', `/api/v1/queue?status=open&customerId=${c.customerId}`);
+    expect(queue.statusCode, queue.body).toBe(200);
+    const items = queue.json<{ items: { title: string; context: Record<string, unknown> }[] }>().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]!.title).toBe('Unhappy after a conversation (1/5)');
+    expect(items[0]!.context).toMatchObject({
+      reason: 'low_csat', conversationId: c.id, score: 1, comment: 'Rude',
+      customer: { name: 'Jiro Unhappy', email: 'jiro@example.com' },
+    });
+    // Another workspace's queue does not hold it.
+    const other = await t.services.tenancy.createWorkspace('Other shop');
+    const theirs = await t.api('GET', '/api/v1/queue?status=open', undefined, other.apiToken);
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.json<{ items: unknown[] }>().items).toEqual([]);
   });
 
   it('escapes the shop\'s name on the page', async () => {

@@ -138,7 +138,22 @@ describeBrowser('console: an operator takes, answers and resolves a conversation
       await visible(entry, `the queue item ${item.id}`);
       await hasText(entry, 'Took far too long', 'the queue item (the rating\'s comment)');
       expect(await entry.locator(`a[href$="/customers/${item.customerId}"]`).count(), 'a link to the customer').toBeGreaterThan(0);
+      await hasText(entry, 'Jiro Unhappy', 'the queue item (the customer\'s name from its snapshot)');
       await screenshot(page, 'console-queue');
+
+      // An item from before the queue carried a customer snapshot: the view looks the name up by id.
+      const lookups: string[] = [];
+      page.on('request', (r) => { if (r.url().includes(`/api/v1/customers/${item.customerId}`)) lookups.push(r.url()); });
+      await page.route('**/api/v1/queue?*', async (route) => {
+        const res = await route.fetch();
+        const body = await res.json() as { items: { context: Record<string, unknown> }[] };
+        for (const i of body.items) delete i.context['customer'];
+        await route.fulfill({ response: res, json: body });
+      });
+      await openView(page, server, '/queue', 'queue', 'the queue view (items without a customer snapshot)');
+      await hasText(entry, 'Jiro Unhappy', 'the queue item (the customer\'s name looked up by id)');
+      expect(lookups.length, 'the customer looked up once').toBe(1);
+      await page.unrouteAll();
       await entry.getByTestId('queue-claim').click();
       await until(async () => (await server.api<{ items: { id: string; status: string }[] }>('GET', '/api/v1/queue?status=claimed')).items.some((i) => i.id === item.id), 'the item to be claimed (GET /api/v1/queue?status=claimed)');
       await visible(entry.getByTestId('queue-resolve'), 'the resolve button of the claimed item');

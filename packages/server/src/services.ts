@@ -1,4 +1,5 @@
 import { CareQueue } from './app/care/care-queue.js';
+import { snapshot } from './app/care/care-effects.js';
 import { PlaybookRegistry } from './app/care/playbook-registry.js';
 import { Playbooks } from './app/care/playbooks.js';
 import { TimerScheduler } from './app/care/timer-scheduler.js';
@@ -109,11 +110,14 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
     store, ids, clock, bus, policies: slaPolicies, webhooks: conversationWebhooks, settings: conversationSettings,
     onDeliveryError: backgroundError('channels'),
     // A low score puts a person on it: an item in the "needs you now" queue.
+    // The customer snapshot (as on playbook alerts) lets the queue name who is unhappy; one row read.
     onLowCsat: async (tx, c, score, comment) => {
+      let customer = await tx.getCustomer(c.workspaceId, c.customerId);
+      if (customer?.mergedInto) customer = (await tx.getCustomer(c.workspaceId, customer.mergedInto)) ?? customer;
       await tx.insertCareItems('care_items', [{
         id: ids.next('careItem'), workspaceId: c.workspaceId, customerId: c.customerId, decisionId: null, playbookKey: null,
         title: `Unhappy after a conversation (${score}/5)`, priority: 'high',
-        context: { reason: 'low_csat', conversationId: c.id, score, comment }, status: 'open', claimedBy: null, claimedAt: null,
+        context: { reason: 'low_csat', conversationId: c.id, score, comment, ...(customer ? { customer: snapshot(customer.profile) } : {}) }, status: 'open', claimedBy: null, claimedAt: null,
         resolvedAt: null, resolution: null, createdAt: clock.now(),
       }]);
     },

@@ -8,6 +8,7 @@ import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { ago, dateTime, money } from '../lib/format';
 import type { CareItem } from '../lib/types';
+import { useCustomerName } from '../lib/customers';
 import { AppContext, operatorName } from '../context';
 
 type Kind = 'queue' | 'tasks';
@@ -63,6 +64,8 @@ function Item({ kind, it, onChange }: { kind: Kind; it: CareItem; onChange: (it:
   const [error, setError] = useState<string | null>(null);
   const single = kind === 'queue' ? 'queue' : 'task';
   const cust = it.context.customer;
+  // Items created before they carried a customer snapshot: look the name up (cached, once per customer).
+  const lookedUp = useCustomerName(cust ? null : it.customerId);
 
   const call = async (action: 'claim' | 'resolve') => {
     setBusy(true);
@@ -91,7 +94,7 @@ function Item({ kind, it, onChange }: { kind: Kind; it: CareItem; onChange: (it:
         <h3>{it.title}</h3>
       </header>
       <p class="muted small">
-        <a href={href(`/customers/${it.customerId}`)} onClick={linkClick(`/customers/${it.customerId}`)}>{cust?.name ?? cust?.email ?? t('customer.anonymous')}</a>
+        <a href={href(`/customers/${it.customerId}`)} onClick={linkClick(`/customers/${it.customerId}`)}>{cust?.name ?? cust?.email ?? lookedUp ?? t('customer.anonymous')}</a>
         {' · '}<time title={dateTime(it.createdAt)}>{ago(it.createdAt)}</time>
         {it.dueAt && <> · {t('queue.due', { when: dateTime(it.dueAt) })}</>}
         {it.team && <> · {t('conv.team')}: {it.team}</>}

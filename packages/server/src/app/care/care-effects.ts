@@ -89,8 +89,8 @@ export class CareEffects {
   }
 }
 
-/** What a person needs to see at a glance beside an alert or task. */
-function snapshot(p: Profile) {
+/** What a person needs to see at a glance beside an alert or task (also the low-CSAT queue item). */
+export function snapshot(p: Profile) {
   const t = p.traits;
   return {
     name: t['name'] ?? ([t['firstName'] ?? t['first_name'], t['lastName'] ?? t['last_name']].filter((x): x is string => typeof x === 'string' && x !== '').join(' ') || null),
