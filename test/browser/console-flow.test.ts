@@ -103,7 +103,18 @@ describeBrowser('console: an operator takes, answers and resolves a conversation
     await visible(page.locator('[data-testid="message"][data-author-type="operator"]', { hasText: 'size M is in stock' }), 'the reply in the thread');
     await until(async () => (await composerInput(page).inputValue()) === '', 'the composer to be emptied after sending', 5_000);
 
-    // Resolve: the shopper's conversation is resolved and asks for a rating.
+    // Resolve: the shopper's conversation is resolved and asks for a rating. The HTTP answer is
+    // held back until the rating has arrived over the socket, so it lands late (the race).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let answered!: () => void;
+    const lateAnswer = new Promise<void>((resolve) => { answered = resolve; });
+    await page.route(`**/api/v1/conversations/${cid}/status`, async (route) => {
+      const res = await route.fetch();
+      await held;
+      await route.fulfill({ response: res });
+      answered();
+    });
     await tid(page, 'resolve').click();
     await visitorReceives(shopper, (f) => f.type === 'conversation' && f['conversation'].id === cid && f['conversation'].status === 'resolved' && f['conversation'].csatRequested === true, 'the resolved conversation asking for a rating');
     expect((await server.api<Conversation>('GET', `/api/v1/conversations/${cid}`)).status).toBe('resolved');
@@ -116,6 +127,13 @@ describeBrowser('console: an operator takes, answers and resolves a conversation
     await visible(csat, 'the satisfaction score (live, without a reload)', 15_000);
     expect(await csat.getAttribute('data-score')).toBe('5');
     await hasText(csat, 'Quick and kind', 'the satisfaction comment');
+    // Now the resolve answer (older than the rating) arrives: the view keeps the later state.
+    release();
+    await lateAnswer;
+    await page.unroute(`**/api/v1/conversations/${cid}/status`);
+    await page.evaluate(() => new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 300)); }));
+    expect(await csat.count(), 'the score still shown after the late resolve answer').toBe(1);
+    expect(await csat.getAttribute('data-score')).toBe('5');
     await screenshot(page, 'console-resolved-csat');
     expect(cp.errors.filter((e) => !/Failed to load resource/.test(e)), 'no page errors').toEqual([]);
   }, 120_000);

@@ -11,6 +11,7 @@ import { bytes, dateTime, shortTime } from '../lib/format';
 import { Markdown } from '../lib/markdown';
 import { useCustomerName } from '../lib/customers';
 import { isTyping } from '../lib/keys';
+import { newer } from '../lib/newer';
 import { onSnippetRequest } from '../lib/composer-bridge';
 import type { AttachmentRef, Conversation, Message, SnippetSuggestion } from '../lib/types';
 import { AppContext, operatorName } from '../context';
@@ -24,7 +25,9 @@ export function ConversationView({ conversationId, onCustomer, onTogglePanel, pa
   conversationId: string; onCustomer: (id: string) => void; onTogglePanel: () => void; panelOpen: boolean;
 }) {
   const app = useContext(AppContext);
-  const [conv, setConv] = useState<Conversation | null>(null);
+  const [conv, setConvState] = useState<Conversation | null>(null);
+  // HTTP answers and socket frames race; whichever arrives, the later state of the conversation stays.
+  const setConv = (c: Conversation) => setConvState((old) => newer(old, c));
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);

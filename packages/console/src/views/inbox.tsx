@@ -11,6 +11,7 @@ import { socket } from '../lib/realtime';
 import { ago, shortTime } from '../lib/format';
 import { useCustomerName } from '../lib/customers';
 import { goChord, isTyping } from '../lib/keys';
+import { newer } from '../lib/newer';
 import type { Conversation, ConversationCounts, ConversationPage } from '../lib/types';
 import { AppContext, operatorName } from '../context';
 import { ConversationView } from './conversation';
@@ -108,9 +109,10 @@ function InboxList({ selectedId }: { selectedId: string | null }) {
       const page = await api.get<ConversationPage>('/api/v1/conversations', { ...query(f), cursor: after ?? undefined });
       if (gen !== generation.current) return;
       setRows((old) => {
-        if (!after) return page.conversations;
-        const seen = new Set(old.map((c) => c.id));
-        return [...old, ...page.conversations.filter((c) => !seen.has(c.id))];
+        // A page can be older than what a socket frame already brought for a row: keep the later state.
+        const known = new Map(old.map((c) => [c.id, c]));
+        if (!after) return page.conversations.map((c) => newer(known.get(c.id), c));
+        return [...old, ...page.conversations.filter((c) => !known.has(c.id))];
       });
       setCursor(page.nextCursor);
       setCounts(page.counts);
@@ -129,9 +131,9 @@ function InboxList({ selectedId }: { selectedId: string | null }) {
     if (f.type === 'welcome') { setCounts(f.counts); return; }
     if (f.type === 'reconnected') { void load(filtersRef.current, null); return; }
     if (f.type !== 'conversation.created' && f.type !== 'conversation.updated' && f.type !== 'message.created' && f.type !== 'sla.warning' && f.type !== 'sla.breached') return;
-    const c = f.conversation;
     setRows((old) => {
-      const idx = old.findIndex((r) => r.id === c.id);
+      const idx = old.findIndex((r) => r.id === f.conversation.id);
+      const c = newer(old[idx], f.conversation);
       const fits = matches(c, filtersRef.current, app.me.id);
       if (!fits) return idx >= 0 && c.id !== selectedIdRef.current ? old.filter((r) => r.id !== c.id) : idx >= 0 ? old.map((r) => (r.id === c.id ? c : r)) : old;
       const without = idx >= 0 ? old.filter((r) => r.id !== c.id) : old;
