@@ -27,18 +27,21 @@ export async function serve(config: Config): Promise<void> {
   const actualPort = typeof address === 'object' && address ? address.port : config.port;
   // With PORT=0 the OS picks the port: print the real one.
   const base = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${actualPort}`) : config.publicUrl;
+  // What a newcomer opens first comes first: the console and, on a demo, the shop.
   const lines = [
     '',
     `  Omotenashi is running on ${config.database.kind === 'sqlite' ? `SQLite (${config.database.path})` : 'PostgreSQL'}`,
+    '',
+    `  Console        ${base}/console/`,
+    ...(demo ? [`  Demo shop      ${base}/demo/`] : []),
     '',
     `  Tracking API   ${base}/v1/batch   (Segment-compatible)`,
     `  Admin API      ${base}/api/v1     (OpenAPI: ${base}/api/v1/openapi.json)`,
     `  Realtime       ${base.replace(/^http/, 'ws')}/v1/realtime (visitors)  ${base.replace(/^http/, 'ws')}/api/v1/realtime (operators)`,
     `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
-    `  Console        ${base}/console/`,
   ];
   if (demo) {
-    lines.push('', `  Demo shop      ${base}/demo/`, `  Demo workspace ${demo.workspaceId}`, `  Write key      ${demo.writeKey}`, `  Admin token    ${demo.apiToken}`, `  Operator       ${demo.operator.email} / ${demo.operator.password}`);
+    lines.push('', `  Demo workspace ${demo.workspaceId}`, `  Write key      ${demo.writeKey}`, `  Admin token    ${demo.apiToken}`, `  Operator       ${demo.operator.email} / ${demo.operator.password}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
