@@ -13,7 +13,7 @@ describe.each(await storeFactories())('customer suggestions on $name', (factory)
   });
   afterEach(async () => t?.close());
 
-  const ok = async (p: Promise<{ statusCode: number; body: string }>, status = 200) => {
+  const ok = async <R extends { statusCode: number; body: string }>(p: Promise<R>, status = 200): Promise<R> => {
     const r = await p;
     expect(r.statusCode, r.body).toBe(status);
     return r;

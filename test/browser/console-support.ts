@@ -1,6 +1,9 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { RunningServer } from '../helpers/browser.js';
 import { RawSocket, type Frame } from '../helpers/realtime.js';
+import { until, visible } from '../helpers/browser.js';
+
+export { until, visible };
 
 /**
  * Shared pieces of the console's real-browser tests (test/browser/console-*.test.ts): bounded
@@ -8,36 +11,6 @@ import { RawSocket, type Frame } from '../helpers/realtime.js';
  * logging in, and the shopper's side driven through the public interfaces (the tracking API with
  * the write key, the visitor WebSocket, visitor attachment uploads).
  */
-
-/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      lastError = undefined;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Waits until the locator's first match is visible; the message says what the operator should see. */
-export async function visible(locator: Locator, what: string, timeoutMs = 10_000): Promise<Locator> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch (e) {
-    throw new Error(`${what} did not become visible within ${timeoutMs} ms: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return locator.first();
-}
 
 /** Waits until the locator's text contains `text`. */
 export async function hasText(locator: Locator, text: string, what: string, timeoutMs = 10_000): Promise<void> {

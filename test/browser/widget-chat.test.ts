@@ -1,6 +1,6 @@
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import {
   VIEWPORT, action, conversationMessages, customerOf, focusedInWidget, hidden, messages, operatorReply, operatorSession, part, until, visible,
 } from './widget-support.js';
@@ -22,13 +22,8 @@ async function send(page: Page, text: string): Promise<void> {
 describeBrowser('widget: chat across reloads, reconnects, and from the keyboard', () => {
   let server: RunningServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser((s, b) => {
+    [server, browser] = [s, b];
   });
 
   it('history is shown again after a reload, and messages get through after the connection drops', async () => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, withServerAndBrowser, screenshot, type RunningServer } from '../helpers/browser.js';
 import { composerInput, loginWithForm, tid } from './console-support.js';
 import { VIEWPORT, action, customerOf, hidden, messages, part, settled, until, visible } from './widget-support.js';
 
@@ -12,13 +12,8 @@ import { VIEWPORT, action, customerOf, hidden, messages, part, settled, until, v
 describeBrowser('widget ↔ console: a shopper and an operator, each in their own browser', () => {
   let server: RunningServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser((s, b) => {
+    [server, browser] = [s, b];
   });
 
   it('the shopper writes, the operator types and answers in the console, resolves; the shopper rates', async () => {

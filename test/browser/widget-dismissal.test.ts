@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import {
   VIEWPORT, action, browseToPayment, customerOf, decisions, demoPace, hidden, part, timeline, until, visible,
 } from './widget-support.js';
@@ -12,13 +12,8 @@ import {
 describeBrowser('widget: a dismissal is respected on the next visit', () => {
   let server: RunningServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser((s, b) => {
+    [server, browser] = [s, b];
   });
 
   it('dismissed invitation → next linger brings no hint or invitation, and the decision is held back with its reason', async () => {

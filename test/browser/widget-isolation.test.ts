@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, withServerAndBrowser, screenshot, type RunningServer } from '../helpers/browser.js';
 import { VIEWPORT, action, customerOf, hidden, messages, part, servePage, settled, shopPage, until, visible } from './widget-support.js';
 
 /** Global CSS a careless (or hostile) shop might ship: it reaches everything it can. */
@@ -48,13 +48,8 @@ const close = (a: number, b: number): boolean => Math.abs(a - b) <= 2;
 describeBrowser('widget: isolation from the shop, and localization', () => {
   let server: RunningServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser((s, b) => {
+    [server, browser] = [s, b];
   });
 
   it('hostile global CSS leaves the launcher and panel working at their normal size', async () => {

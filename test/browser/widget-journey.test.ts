@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, withServerAndBrowser, screenshot, type RunningServer } from '../helpers/browser.js';
 import {
   VIEWPORT, action, browseToPayment, customerOf, decisions, demoPace, messages, operatorOnline, operatorReply, operatorSession, part, settled, until, visible,
 } from './widget-support.js';
@@ -14,13 +14,8 @@ import {
 describeBrowser('widget: a shopper stuck at payment is helped by a person', () => {
   let server: RunningServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser((s, b) => {
+    [server, browser] = [s, b];
   });
 
   it('hint, then invitation with the operator name, accept, chat, operator reply announced', async () => {

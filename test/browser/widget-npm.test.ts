@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import { VIEWPORT, customerOf, part, servePage, timeline, until, visible } from './widget-support.js';
 
 /** What a bundler would put in the shop's bundle for `import { loadOmotenashi } from '@omotenashi/widget'`. */
@@ -11,13 +11,8 @@ const NPM_ENTRY = readFileSync(resolve(import.meta.dirname, '../../packages/widg
 describeBrowser('widget: the npm import', () => {
   let server: RunningServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser((s, b) => {
+    [server, browser] = [s, b];
   });
 
   it('loadOmotenashi() adds the widget, and calls made before the script arrived reach the server in order', async () => {

@@ -1,41 +1,14 @@
 import type { APIRequestContext, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import type { RunningServer } from '../helpers/browser.js';
+import { until, visible } from '../helpers/browser.js';
+
+export { until, visible };
 
 /**
  * Shared pieces of the widget's real-browser tests (test/browser/widget-*.test.ts): bounded waits,
  * locators into the widget's shadow root (Playwright's CSS engine pierces open shadow roots), and
  * the admin-API look-ups that show what the server made of a shopper's visit.
  */
-
-/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      lastError = undefined;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Waits until the locator is visible, with a message that says what the shopper should see. */
-export async function visible(locator: Locator, what: string, timeoutMs = 10_000): Promise<Locator> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch (e) {
-    throw new Error(`${what} did not become visible within ${timeoutMs} ms: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return locator.first();
-}
 
 export async function hidden(locator: Locator, what: string, timeoutMs = 10_000): Promise<void> {
   try {

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 
 /**
  * Real-browser tests: Debian's Chromium driven by playwright-core (nothing is downloaded).
@@ -127,4 +127,51 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     }),
   };
   return server;
+}
+
+/**
+ * One server and one browser for a suite: both started before its first test (in parallel), both
+ * stopped after its last. `ready` receives them (assign them to the suite's variables there).
+ */
+export function withServerAndBrowser(ready: (server: RunningServer, browser: Browser) => void | Promise<void>): void {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    await ready(server, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}
+
+/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
+export async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      lastError = undefined;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Waits until the locator's first match is visible; the message says what a person should see. */
+export async function visible(locator: Locator, what: string, timeoutMs = 10_000): Promise<Locator> {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (e) {
+    throw new Error(`${what} did not become visible within ${timeoutMs} ms: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return locator.first();
 }
