@@ -1,3 +1,4 @@
+export * from './care.js';
 export * from './conversations.js';
 export * from './errors.js';
 export * from './events.js';

@@ -52,16 +52,8 @@ export interface CustomerView {
   };
 }
 
-export interface Decision {
-  id: string;
-  playbook: { key: string; version: number };
-  step: number;
-  action: string;
-  outcome: 'fired' | 'held_back';
-  reason: string | null;
-  at: string;
-  explanation: { summary: string; trigger?: string; etiquette?: string | null; conditions?: { fact: string; op: string; expected: unknown; seen: unknown; ok: boolean }[] };
-}
+/** A playbook's decision about a customer, as GET /api/v1/customers/:id/decisions returns it. */
+export type { DecisionView as Decision } from '@omotenashi/protocol';
 
 export interface CareItem {
   id: string;

@@ -9,6 +9,7 @@ import { t, tMaybe } from '../../lib/i18n';
 import { navigate } from '../../lib/router';
 import { ago, dateTime } from '../../lib/format';
 import type { PlaybookRow } from '../../lib/types';
+import type { SimulationReport as Simulation } from '@omotenashi/protocol';
 
 const TEMPLATE = {
   key: 'my-playbook',
@@ -21,19 +22,6 @@ const TEMPLATE = {
   steps: [{ action: 'hint', title: 'Need a hand?', body: 'You can pay by card or bank transfer.' }],
 };
 
-interface Simulation {
-  playbook: { key: string; name: string; version: number; draft: boolean };
-  period: { from: string; to: string };
-  alongside: string[];
-  eventsReplayed: number;
-  customersSeen: number;
-  limited: boolean;
-  reached: number;
-  byStep: { step: number; action: string; fired: number; heldBack: number }[];
-  heldBackByReason: Record<string, number>;
-  sample: { customerId: string; decisions: { at: string; step: number; action: string; outcome: string; reason: string | null; summary: string }[] }[];
-  durationMs: number;
-}
 
 export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) {
   const [text, setText] = useState(playbookKey ? '' : JSON.stringify(TEMPLATE, null, 2));

@@ -16,6 +16,7 @@ import { rehydrate } from '../rehydrate.js';
 import { playbookSet } from './playbook-registry.js';
 import type { Playbooks } from './playbooks.js';
 import { VirtualTimers } from './simulate/timer-heap.js';
+import type { SimulatedDecision, SimulationReport } from '@omotenashi/protocol';
 
 /**
  * Playbook simulation: "whom would this playbook have reached, and when, had it been on?"
@@ -64,35 +65,9 @@ export interface SimulationProgress {
   eventsReplayed: number;
 }
 
-export interface SimulatedDecision {
-  at: string;
-  step: number;
-  action: string;
-  outcome: 'fired' | 'held_back';
-  reason: string | null;
-  summary: string;
-}
 
-export interface SimulationReport {
-  playbook: { key: string; name: string; version: number; draft: boolean };
-  period: { from: string; to: string };
-  /** Other enabled playbooks evaluated alongside (their decisions are not counted here). */
-  alongside: string[];
-  /** Events in the period that were evaluated. */
-  eventsReplayed: number;
-  /** Customers with at least one event in the period that were replayed. */
-  customersSeen: number;
-  /** True when `limitCustomers` cut the replay short. */
-  limited: boolean;
-  /** Customers with at least one fired decision. */
-  reached: number;
-  /** Per step of the ladder (0 = the first cup, as in decisions). */
-  byStep: { step: number; action: string; fired: number; heldBack: number }[];
-  heldBackByReason: Record<string, number>;
-  /** The first 20 customers reached (in order of their first event in the period). */
-  sample: { customerId: string; decisions: SimulatedDecision[] }[];
-  durationMs: number;
-}
+
+export type { SimulatedDecision, SimulationReport };
 
 export interface SimulationDeps {
   store: Store;

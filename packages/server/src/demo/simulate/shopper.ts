@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OmotenashiClient, type ClientEvents } from '@omotenashi/client';
 import WebSocket from 'ws';
+import type { DecisionView } from '@omotenashi/protocol';
 
 /*
  * One scripted shopper, talking to a running server the way a shop and its widget do: tracking
@@ -18,16 +19,8 @@ export interface Target {
 
 export type Invitation = ClientEvents['invitation'];
 
-export interface Decision {
-  id: string;
-  playbook: { key: string; version: number };
-  step: number;
-  action: string;
-  outcome: 'fired' | 'held_back';
-  reason: string | null;
-  at: string;
-  explanation: { summary: string; etiquette: string | null };
-}
+/** A decision as the admin API shows it. */
+export type Decision = DecisionView;
 
 export interface Task { id: string; title: string; playbookKey: string | null; team: string | null; dueAt: string; status: string }
 export interface Touch { id: string; kind: string; playbookKey: string; content: Record<string, unknown>; createdAt: string }

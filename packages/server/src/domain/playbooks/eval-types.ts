@@ -1,3 +1,4 @@
+import type { ConditionTrace, DecisionExplanation } from '@omotenashi/protocol';
 import type { NormalizedEvent } from '../events/normalized-event.js';
 import type { Profile } from '../profile/profile.js';
 import type { ActionKind, Purpose, Step } from './definition.js';
@@ -5,7 +6,8 @@ import type { ActionKind, Purpose, Step } from './definition.js';
 export type TriggerKind = 'on' | 'dwell' | 'repetition' | 'sequence' | 'absence' | 'date' | 'threshold';
 
 /** What a condition leaf saw, for the explanation shown to operators and customers. */
-export interface TraceEntry { fact: string; op: string; expected: unknown; seen: unknown; ok: boolean }
+/** A condition as it was checked (the wire shape, packages/protocol). */
+export type TraceEntry = ConditionTrace;
 
 export interface EvalContext { event: NormalizedEvent | null; profile: Profile; now: number; cache: Record<string, unknown> }
 
@@ -51,13 +53,7 @@ export interface Decision {
   at: number;
   /** Unique per (playbook, customer, window): the at-most-once key. */
   windowKey: string;
-  explanation: {
-    summary: string;
-    trigger: string;
-    conditions: TraceEntry[];
-    etiquette: string | null;
-    priority: number;
-  };
+  explanation: DecisionExplanation;
 }
 
 export type TimerKind = 'dwell' | 'absence' | 'date' | 'ladder';

@@ -5,6 +5,7 @@ import type { Services } from '../../../services.js';
 import { validationError } from '../../../errors.js';
 import { authenticate } from '../auth.js';
 import { IdParams, bearer, withErrors } from '../schemas.js';
+import type { DecisionExplanation, DecisionView } from '@omotenashi/protocol';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -87,7 +88,12 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
     const auth = await authenticate(s, req);
     const c = await s.customers.requireRoot(auth.workspaceId, req.params.id);
     const rows = await s.store.listDecisions(auth.workspaceId, [c.id], req.query.limit ?? 100);
-    return { items: rows.map((d) => ({ id: d.id, playbook: { key: d.playbookKey, version: d.playbookVersion }, step: d.step, action: d.action, outcome: d.outcome, reason: d.reason, at: iso(d.at), explanation: d.explanation })) };
+    // Stored as JSON: it was written by the evaluator as a DecisionExplanation.
+    const items: DecisionView[] = rows.map((d) => ({
+      id: d.id, playbook: { key: d.playbookKey, version: d.playbookVersion }, step: d.step, action: d.action, outcome: d.outcome as DecisionView['outcome'],
+      reason: d.reason, at: new Date(d.at).toISOString(), explanation: d.explanation as DecisionExplanation,
+    }));
+    return { items };
   });
   app.get<{ Params: Static<typeof IdParams> }>('/api/v1/customers/:id/touches', {
     schema: { tags: ['customers'], summary: 'On-site hints and invitations for this customer (newest first)', params: IdParams, security: bearer },
