@@ -180,4 +180,29 @@ describe.each(await storeFactories())('Store contract on $name', (factory) => {
     expect(await store.recordTouchResponse(W1, [c.id], touch.id, 'dismissed', T0 + 3)).toEqual({ playbookKey: 'manual', recorded: false });
     expect((await store.listOnsiteMessages(W1, c.id, 10))[0]).toMatchObject({ id: touch.id, response: 'accepted', respondedAt: T0 + 2 });
   });
+  it('keeps an operator\'s photo URL, changes name and photo only within the operator\'s workspace', async () => {
+    const op = (id: string, workspaceId: string, avatarUrl?: string | null) => ({
+      id, workspaceId, email: `${id}@shop.test`, name: `Name ${id}`, role: 'agent' as const, passwordHash: 'x', createdAt: T0, disabledAt: null,
+      ...(avatarUrl !== undefined ? { avatarUrl } : {}),
+    });
+    await store.insertOperator(op('op_photo', W1, '/demo/assets/operator.svg'));
+    await store.insertOperator(op('op_plain', W1));
+    expect(await store.getOperator(W1, 'op_photo')).toMatchObject({ avatarUrl: '/demo/assets/operator.svg', name: 'Name op_photo' });
+    expect((await store.getOperator(W1, 'op_plain'))?.avatarUrl).toBeNull();
+
+    // Another workspace cannot touch it, and an unknown operator is reported as such.
+    expect(await store.updateOperatorProfile(W2, 'op_photo', { avatarUrl: 'https://evil.test/x.png' })).toBe(false);
+    expect(await store.updateOperatorProfile(W1, 'op_nobody', { name: 'X' })).toBe(false);
+    expect((await store.getOperator(W1, 'op_photo'))?.avatarUrl).toBe('/demo/assets/operator.svg');
+
+    // Absent fields stay; null clears the photo.
+    const long = `https://cdn.shop.test/${'a'.repeat(2048 - 22)}`;
+    expect(await store.updateOperatorProfile(W1, 'op_photo', { avatarUrl: long })).toBe(true);
+    expect(await store.getOperator(W1, 'op_photo')).toMatchObject({ avatarUrl: long, name: 'Name op_photo' });
+    expect(await store.updateOperatorProfile(W1, 'op_photo', { name: 'Aiko' })).toBe(true);
+    expect(await store.getOperator(W1, 'op_photo')).toMatchObject({ avatarUrl: long, name: 'Aiko' });
+    expect(await store.updateOperatorProfile(W1, 'op_photo', {})).toBe(true);
+    expect(await store.updateOperatorProfile(W1, 'op_photo', { avatarUrl: null })).toBe(true);
+    expect((await store.listOperators(W1)).find((o) => o.id === 'op_photo')).toMatchObject({ avatarUrl: null, name: 'Aiko' });
+  });
 });

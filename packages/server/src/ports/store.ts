@@ -18,6 +18,8 @@ export interface OperatorRecord {
   passwordHash: string; createdAt: number; disabledAt: number | null;
   /** Routing: teams the operator answers for, how many open conversations auto-assignment gives them, presence. */
   teams?: string[]; capacity?: number; presence?: Presence;
+  /** Photo shown in invitations (absolute http(s) URL or a path on this server); null or absent: initials. */
+  avatarUrl?: string | null;
 }
 export interface CustomerRecord {
   id: string; workspaceId: string; createdAt: number; updatedAt: number;
@@ -72,6 +74,8 @@ export interface StoreOps {
   findOperatorsByEmail(email: string): Promise<OperatorRecord[]>;
   getOperator(workspaceId: string, id: string): Promise<OperatorRecord | null>;
   listOperators(workspaceId: string): Promise<OperatorRecord[]>;
+  /** Changes an operator's own profile fields (absent = unchanged); false when no such operator in the workspace. */
+  updateOperatorProfile(workspaceId: string, id: string, patch: { name?: string; avatarUrl?: string | null }): Promise<boolean>;
 
   // ingestion (called inside one transaction per flush)
   /**

@@ -38,6 +38,8 @@ export interface Database {
     /** Most open conversations auto-assignment gives this operator. */
     capacity: number;
     presence: string;
+    /** Photo shown in invitations: absolute http(s) URL or a path on this server; null = initials. */
+    avatar_url: string | null;
   };
   customers: {
     id: string;

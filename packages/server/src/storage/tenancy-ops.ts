@@ -7,7 +7,7 @@ type TenancyOps = Pick<StoreOps,
   | 'insertWorkspace' | 'getWorkspace' | 'listWorkspaces'
   | 'insertWriteKey' | 'findWriteKeyByHash' | 'listWriteKeys' | 'revokeWriteKey'
   | 'insertApiToken' | 'findApiTokenByHash' | 'listApiTokens' | 'revokeApiToken'
-  | 'insertOperator' | 'findOperatorsByEmail' | 'getOperator' | 'listOperators'>;
+  | 'insertOperator' | 'findOperatorsByEmail' | 'getOperator' | 'listOperators' | 'updateOperatorProfile'>;
 
 type WsRow = Database['workspaces'];
 type KeyRow = Database['write_keys'];
@@ -25,7 +25,7 @@ const toToken = (r: TokenRow): ApiTokenRecord => ({
 const toOperator = (r: OpRow): OperatorRecord => ({
   id: r.id, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role as Role,
   passwordHash: r.password_hash, createdAt: r.created_at, disabledAt: r.disabled_at,
-  teams: JSON.parse(r.teams) as string[], capacity: r.capacity, presence: r.presence as Presence,
+  teams: JSON.parse(r.teams) as string[], capacity: r.capacity, presence: r.presence as Presence, avatarUrl: r.avatar_url,
 });
 
 export function tenancyOps(db: Kysely<Database>): TenancyOps {
@@ -81,6 +81,7 @@ export function tenancyOps(db: Kysely<Database>): TenancyOps {
         id: o.id, workspace_id: o.workspaceId, email: o.email, name: o.name, role: o.role,
         password_hash: o.passwordHash, created_at: o.createdAt, disabled_at: o.disabledAt,
         teams: JSON.stringify(o.teams ?? []), capacity: o.capacity ?? 10, presence: o.presence ?? 'offline',
+        avatar_url: o.avatarUrl ?? null,
       }).execute();
     },
     async findOperatorsByEmail(email) {
@@ -92,6 +93,17 @@ export function tenancyOps(db: Kysely<Database>): TenancyOps {
     },
     async listOperators(workspaceId) {
       return (await db.selectFrom('operators').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute()).map(toOperator);
+    },
+    async updateOperatorProfile(workspaceId, id, patch) {
+      const set = {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.avatarUrl !== undefined ? { avatar_url: patch.avatarUrl } : {}),
+      };
+      if (Object.keys(set).length === 0) {
+        return (await db.selectFrom('operators').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst()) !== undefined;
+      }
+      const r = await db.updateTable('operators').set(set).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
   };
 }

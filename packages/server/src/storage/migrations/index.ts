@@ -7,6 +7,7 @@ import { ingestSeq } from './0004-ingest-seq.js';
 import { conversations } from './0005-conversations.js';
 import { consoleReports } from './0006-console-reports.js';
 import { waitingIndex } from './0007-waiting-index.js';
+import { operatorAvatar } from './0008-operator-avatar.js';
 
 /** Numbered, append-only. Add the next number below; never edit or reorder an existing entry. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0005-conversations': conversations(dialect),
     '0006-console-reports': consoleReports(dialect),
     '0007-waiting-index': waitingIndex(dialect),
+    '0008-operator-avatar': operatorAvatar(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
