@@ -16,7 +16,8 @@
  * live-visitors, visitor-row (data-customer-id), invite-visitor, invite-message, invite-send, invite-result,
  * queue, queue-item (data-item-id), queue-claim, queue-resolve, tasks, task-item, task-claim, task-resolve,
  * playbooks, playbook-row (data-playbook-key), playbook-new, playbook-toggle, playbook-editor,
- * playbook-save, playbook-simulate, playbook-issues, playbook-issue, playbook-simulation,
+ * playbook-save, playbook-simulate, playbook-issues, playbook-issue (data-path, data-line, data-col),
+ * playbook-simulation, playbook-format (buttons data-format=yaml|json),
  * playbook-versions, etiquette-form, etiquette-save,
  * dashboard, dashboard-days, chart-<name> (funnel, held-back, first-response, sla-attainment,
  *   satisfaction, waits)
@@ -38,6 +39,7 @@ export const TEST_IDS = [
   'queue', 'queue-item', 'queue-claim', 'queue-resolve', 'tasks', 'task-item', 'task-claim', 'task-resolve',
   'playbooks', 'playbook-row', 'playbook-new', 'playbook-toggle', 'playbook-editor', 'playbook-save',
   'playbook-simulate', 'playbook-issues', 'playbook-issue', 'playbook-simulation', 'playbook-versions',
+  'playbook-format',
   'etiquette-form', 'etiquette-save',
   'dashboard', 'dashboard-days',
   'chart-funnel', 'chart-held-back', 'chart-first-response', 'chart-sla-attainment', 'chart-satisfaction', 'chart-waits',

@@ -1,15 +1,20 @@
 /**
- * The playbook editor: JSON in a text area, checked by the server. Save posts the definition;
- * an invalid one is refused with one issue per problem, shown beside the editor with its path
- * (nothing is stored). Simulate replays stored events with the draft and writes nothing.
+ * The playbook editor: the definition as YAML (as people write playbooks; the toggle shows JSON),
+ * checked by the server. Either format is accepted whatever the toggle says (JSON is YAML 1.2).
+ * A syntax error is shown with its line and column and nothing is sent. Save posts the
+ * definition; an invalid one is refused with one issue per problem, shown beside the editor with
+ * its path and line (nothing is stored), and clicking one puts the caret on that field. Simulate
+ * replays stored events with the draft and writes nothing.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, errorText, type Issue } from '../../lib/api';
+import { ApiError, api, errorText } from '../../lib/api';
 import { t, tMaybe } from '../../lib/i18n';
 import { navigate } from '../../lib/router';
 import { ago, dateTime } from '../../lib/format';
+import { convertText, findPath, formatDefinition, parseDefinition, type TextFormat, type TextPos } from '../../lib/playbook-text';
 import type { PlaybookRow } from '../../lib/types';
 import type { SimulationReport as Simulation } from '@omotenashi/protocol';
+import { IssueList, syntaxIssue, type EditorIssue } from './issues';
 
 const TEMPLATE = {
   key: 'my-playbook',
@@ -22,12 +27,14 @@ const TEMPLATE = {
   steps: [{ action: 'hint', title: 'Need a hand?', body: 'You can pay by card or bank transfer.' }],
 };
 
+const FORMATS: TextFormat[] = ['yaml', 'json'];
 
 export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) {
-  const [text, setText] = useState(playbookKey ? '' : JSON.stringify(TEMPLATE, null, 2));
+  const [format, setFormat] = useState<TextFormat>('yaml');
+  const [text, setText] = useState(playbookKey ? '' : formatDefinition(TEMPLATE, 'yaml'));
   const [stored, setStored] = useState<PlaybookRow | null>(null);
   const [versions, setVersions] = useState<PlaybookRow[]>([]);
-  const [issues, setIssues] = useState<Issue[]>([]);
+  const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [sim, setSim] = useState<Simulation | null>(null);
   const [simDays, setSimDays] = useState(7);
@@ -47,27 +54,38 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
 
   useEffect(() => {
     if (!playbookKey) return;
-    loadStored(playbookKey).then((p) => setText(JSON.stringify(p.definition, null, 2))).catch((err: unknown) => setMessage({ ok: false, text: errorText(err) }));
+    loadStored(playbookKey).then((p) => setText(formatDefinition(p.definition, 'yaml'))).catch((err: unknown) => setMessage({ ok: false, text: errorText(err) }));
   }, [playbookKey]);
 
-  /** Parses the text; a JSON syntax error becomes an issue and nothing is sent. */
+  /** Parses the text; a syntax error becomes an issue (with its line and column) and nothing is sent. */
   const parse = (): Record<string, unknown> | null => {
-    try {
-      const v = JSON.parse(text) as unknown;
-      if (!v || typeof v !== 'object' || Array.isArray(v)) {
-        setIssues([{ path: '(json)', message: t('editor.notObject') }]);
-        return null;
-      }
-      return v as Record<string, unknown>;
-    } catch (err) {
-      setIssues([{ path: '(json)', message: t('editor.jsonError', { detail: err instanceof Error ? err.message : String(err) }) }]);
-      return null;
-    }
+    const r = parseDefinition(text);
+    if (r.ok) return r.value;
+    setIssues([syntaxIssue(r.error)]);
+    return null;
   };
 
-  const fail = (err: unknown, strip = '') => {
+  /** Converts the text to the other format; a text that does not parse stays as it is, with its error shown. */
+  const switchFormat = (to: TextFormat) => {
+    if (to === format) return;
+    const r = convertText(text, to);
+    if (!r.ok) {
+      setIssues([syntaxIssue(r.error)]);
+      setMessage({ ok: false, text: t('editor.notConverted') });
+      return;
+    }
+    setText(r.text);
+    setFormat(to);
+    // Paths still apply; their lines moved, so they are looked up again in the new text.
+    setIssues((list) => list.map((i) => (i.kind === 'field' ? { ...i, at: findPath(r.text, i.path) } : i)));
+  };
+
+  const fail = (err: unknown, sent: string, strip = '') => {
     if (err instanceof ApiError && err.issues.length) {
-      setIssues(err.issues.map((i) => ({ ...i, path: strip && i.path.startsWith(strip) ? i.path.slice(strip.length) : i.path })));
+      setIssues(err.issues.map((i) => {
+        const path = strip && i.path.startsWith(strip) ? i.path.slice(strip.length) : i.path;
+        return { ...i, kind: 'field', path, at: findPath(sent, path) };
+      }));
       setMessage({ ok: false, text: t('editor.invalid', { n: err.issues.length }) });
     } else {
       setMessage({ ok: false, text: errorText(err) });
@@ -80,13 +98,14 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
     const def = parse();
     if (!def) { setMessage({ ok: false, text: t('editor.notSaved') }); return; }
     setBusy('save');
+    const sent = text;
     try {
       const r = await api.post<PlaybookRow & { created?: boolean; changed?: boolean }>('/api/v1/playbooks', def);
       setMessage({ ok: true, text: r.changed === false ? t('editor.unchanged') : t('editor.saved', { v: r.version }) });
       if (r.key !== playbookKey) navigate(`/playbooks/${r.key}`, true);
       else await loadStored(r.key);
     } catch (err) {
-      fail(err);
+      fail(err, sent);
     } finally {
       setBusy(null);
     }
@@ -99,11 +118,12 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
     if (!def) return;
     setBusy('simulate');
     setSim(null);
+    const sent = text;
     try {
       const from = new Date(Date.now() - simDays * 86_400_000).toISOString();
       setSim(await api.post<Simulation>('/api/v1/playbooks/simulate', { definition: def, from, alone }));
     } catch (err) {
-      fail(err, 'definition.');
+      fail(err, sent, 'definition.');
     } finally {
       setBusy(null);
     }
@@ -120,14 +140,38 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
     }
   };
 
-  /** Puts the caret on the field an issue names (its last path segment), so the fix is one click away. */
-  const jumpTo = (path: string) => {
+  /**
+   * Puts the caret on what an issue names, so the fix is one click away: a syntax error's line and
+   * column, or the field a path names, looked up in the current text (it may have changed since).
+   */
+  const jumpTo = (issue: EditorIssue) => {
     const area = areaRef.current;
     if (!area) return;
-    const last = path.split('.').pop()?.replace(/\[\d+\]$/, '') ?? '';
-    const at = last ? text.indexOf(`"${last}"`) : -1;
+    let at: TextPos | null;
+    if (issue.kind === 'syntax') {
+      const now = parseDefinition(area.value);
+      at = now.ok ? null : now.error.at;
+    } else {
+      at = findPath(area.value, issue.path);
+    }
     area.focus();
-    if (at >= 0) area.setSelectionRange(at, at + last.length + 2);
+    if (!at) return;
+    const lineEnd = area.value.indexOf('\n', at.offset);
+    area.setSelectionRange(at.offset, lineEnd < 0 ? area.value.length : lineEnd);
+    const lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 20;
+    area.scrollTop = Math.max(0, (at.line - 1) * lineHeight - area.clientHeight / 3);
+  };
+
+  /** Enter keeps the line's indentation (one level more after "key:" or inside a "- " item): YAML is indented. */
+  const newline = (el: HTMLTextAreaElement) => {
+    const s = el.selectionStart;
+    const lineStart = el.value.lastIndexOf('\n', s - 1) + 1;
+    const line = el.value.slice(lineStart, s);
+    const m = /^(\s*)(- )?/.exec(line)!;
+    const indent = m[1]! + (m[2] ? '  ' : '') + (/:\s*$/.test(line) ? '  ' : '');
+    const v = el.value.slice(0, s) + '\n' + indent + el.value.slice(el.selectionEnd);
+    setText(v);
+    requestAnimationFrame(() => el.setSelectionRange(s + 1 + indent.length, s + 1 + indent.length));
   };
 
   return (
@@ -139,8 +183,17 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
           <span class="grow" />
           {stored && <button type="button" class="btn" onClick={() => void setEnabled(!stored.enabled)}>{stored.enabled ? t('editor.disable') : t('editor.enable')}</button>}
         </div>
-        <label for="playbook-json" class="small muted">{t('editor.label')}</label>
-        <textarea id="playbook-json" ref={areaRef} class="code-editor" data-testid="playbook-editor" spellcheck={false} value={text}
+        <div class="toolbar">
+          <label for="playbook-text" class="small muted">{t('editor.label')}</label>
+          <span class="grow" />
+          <div class="view-tabs format-toggle" role="group" aria-label={t('editor.format')} data-testid="playbook-format">
+            {FORMATS.map((f) => (
+              <button key={f} type="button" class={`tab ${format === f ? 'active' : ''}`} aria-pressed={format === f} data-format={f}
+                onClick={() => switchFormat(f)}>{f === 'yaml' ? 'YAML' : 'JSON'}</button>
+            ))}
+          </div>
+        </div>
+        <textarea id="playbook-text" ref={areaRef} class="code-editor" data-testid="playbook-editor" spellcheck={false} value={text}
           aria-invalid={issues.length > 0} aria-describedby="playbook-issues"
           onInput={(e) => { setText(e.currentTarget.value); }} onKeyDown={(e) => {
             if (e.key === 'Tab' && !e.shiftKey) {
@@ -150,6 +203,9 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
               const v = el.value.slice(0, s) + '  ' + el.value.slice(el.selectionEnd);
               setText(v);
               requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2));
+            } else if (e.key === 'Enter' && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey && !e.isComposing) {
+              e.preventDefault();
+              newline(e.currentTarget);
             } else if (e.key === 's' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void save(); }
           }} />
         <div class="toolbar">
@@ -166,19 +222,7 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
         {message && <p class={message.ok ? 'ok-text' : 'error'} role={message.ok ? 'status' : 'alert'} data-testid="playbook-message">{message.text}</p>}
       </section>
       <aside class="editor-side">
-        <section class="issues-box" id="playbook-issues" data-testid="playbook-issues" aria-live="polite" aria-label={t('editor.issues')}>
-          <h3>{t('editor.issues')}{issues.length > 0 && <span class="count bad">{issues.length}</span>}</h3>
-          {issues.length === 0 ? <p class="muted small">{t('editor.noIssues')}</p> : (
-            <ul>
-              {issues.map((i, n) => (
-                <li key={n} data-testid="playbook-issue" data-path={i.path}>
-                  <button type="button" class="link" onClick={() => jumpTo(i.path)}><code>{i.path}</code></button>
-                  <p class="small">{i.message}</p>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <IssueList issues={issues} onPick={jumpTo} />
         {sim && <SimulationReport sim={sim} />}
         {versions.length > 0 && (
           <section class="versions" data-testid="playbook-versions" aria-label={t('editor.versions')}>
@@ -187,7 +231,7 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
               {versions.map((v) => (
                 <li key={v.version}>
                   <span><strong>v{v.version}</strong> <span class="muted small" title={dateTime(v.updatedAt)}>{ago(v.updatedAt)}</span></span>
-                  <button type="button" class="btn ghost tiny" onClick={() => { setText(JSON.stringify(v.definition, null, 2)); setMessage({ ok: true, text: t('editor.loadedVersion', { v: v.version }) }); }}>{t('editor.load')}</button>
+                  <button type="button" class="btn ghost tiny" onClick={() => { setText(formatDefinition(v.definition, format)); setMessage({ ok: true, text: t('editor.loadedVersion', { v: v.version }) }); }}>{t('editor.load')}</button>
                 </li>
               ))}
             </ul>
