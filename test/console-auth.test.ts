@@ -9,7 +9,7 @@ import { RawSocket, listen } from './helpers/realtime.js';
 import { storeFactories } from './helpers/stores.js';
 
 const PASSWORD = 'correct horse battery';
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 type Res = { statusCode: number; body: string; headers: Record<string, unknown>; json: <T = any>() => T };
 
 /** `name=value` of the session cookie a response set, and the Set-Cookie line itself. */
@@ -58,7 +58,7 @@ describe.each(await storeFactories())('console session on $name', (factory) => {
     const r = await login(op.email);
     expect(r.statusCode, r.body).toBe(200);
     const body = r.json<{ operator: { id: string; email: string; role: string; workspaceId: string }; csrfToken: string; expiresAt: string }>();
-    expect(body.operator).toEqual({ id: op.id, email: op.email, name: op.name, role: 'agent', workspaceId: t.ws.id });
+    expect(body.operator).toEqual({ id: op.id, email: op.email, name: op.name, role: 'agent', workspaceId: t.ws.id, avatarUrl: null });
     expect(body.csrfToken.length).toBeGreaterThan(20);
     const { line } = sessionCookie(r);
     expect(line).toMatch(/; HttpOnly/i);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS } from '../packages/server/src/demo/catalogue.js';
+import { seedDemoWorkspace } from '../packages/server/src/demo-seed.js';
 import { createServices, type Services } from '../packages/server/src/services.js';
 import { buildApp } from '../packages/server/src/transport/http/build-app.js';
 import { TestClock } from './helpers/app.js';
@@ -91,6 +92,19 @@ describe('the demo shop at /demo', () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.body, url).not.toContain('%WRITE_KEY%');
     }
+  });
+
+  it('gives the seeded demo operator a photo this server serves: a self-contained SVG portrait', async () => {
+    const demo = await seedDemoWorkspace(services);
+    const [op] = await services.store.listOperators(demo.workspaceId);
+    expect(op?.avatarUrl).toBe('/demo/assets/operator.svg');
+    const res = await app.inject({ method: 'GET', url: op!.avatarUrl! });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(res.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // No script, no fonts, nothing fetched from elsewhere: it renders offline, under any CSP.
+    expect(res.body.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/<script|@import|font-family|href=|https?:/i);
+    expect(res.body.length).toBeLessThan(8 * 1024);
   });
 });
 

@@ -5,7 +5,8 @@ import { storeFactories } from './helpers/stores.js';
 
 /**
  * An invitation names who it is from, so the widget's bubble can show a person: an operator
- * online now, else any operator of the workspace, else nobody (null). Hints carry no sender.
+ * online now, else any operator of the workspace, else nobody (null), with their photo URL
+ * (null without one: the widget draws initials). Hints carry no sender.
  */
 describe.each(await storeFactories())('invitation sender on $name', (factory) => {
   let t: TestApp;
@@ -51,7 +52,7 @@ describe.each(await storeFactories())('invitation sender on $name', (factory) =>
     expect('from' in hint).toBe(false);
   });
 
-  it('names an operator online now, else any operator of the workspace; avatarUrl is null (initials)', async () => {
+  it('names an operator online now, else any operator of the workspace; without a photo avatarUrl is null (initials)', async () => {
     t = await startTestApp(factory);
     const url = await listen(t);
     await addOperator('Aiko Tanaka', 'aiko@shop.test');
@@ -90,5 +91,35 @@ describe.each(await storeFactories())('invitation sender on $name', (factory) =>
     expect((await s.touch('invite'))['from']).toBeNull();
     await addOperator('Mine', 'mine@shop.test');
     expect((await s.touch('invite'))['from']).toEqual({ name: 'Mine', avatarUrl: null });
+  });
+
+  it('carries the operator\'s photo URL as they set it, and null again when they remove it', async () => {
+    t = await startTestApp(factory);
+    const url = await listen(t);
+    const token = await addOperator('Aiko Tanaka', 'aiko@shop.test');
+    const s = await shopper(url.ws, 'anon-photo');
+    const setPhoto = async (avatarUrl: string | null) => {
+      const r = await t.api('PATCH', '/api/v1/operators/me', { avatarUrl }, token);
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    // A path on this server goes as stored: the widget resolves it against the server it talks to.
+    await setPhoto('/demo/assets/operator.svg');
+    expect((await s.touch('invite'))['from']).toEqual({ name: 'Aiko Tanaka', avatarUrl: '/demo/assets/operator.svg' });
+    await setPhoto('https://cdn.shop.test/team/aiko.jpg');
+    expect((await s.touch('invite'))['from']).toEqual({ name: 'Aiko Tanaka', avatarUrl: 'https://cdn.shop.test/team/aiko.jpg' });
+    // A hint still names nobody, photo or not.
+    expect('from' in (await s.touch('hint'))).toBe(false);
+    await setPhoto(null);
+    expect((await s.touch('invite'))['from']).toEqual({ name: 'Aiko Tanaka', avatarUrl: null });
+  });
+
+  it('never shows the photo of another workspace\'s operator', async () => {
+    t = await startTestApp(factory);
+    const url = await listen(t);
+    const other = await t.services.tenancy.createWorkspace('Other shop');
+    await t.api('POST', '/api/v1/operators', { email: 'spy@other.test', name: 'Spy', role: 'agent', password: 'correct horse battery', avatarUrl: 'https://other.test/spy.png' }, other.apiToken);
+    await t.api('POST', '/api/v1/operators', { email: 'mine@shop.test', name: 'Mine', role: 'agent', password: 'correct horse battery', avatarUrl: '/mine.png' });
+    const s = await shopper(url.ws, 'anon-photo-iso');
+    expect((await s.touch('invite'))['from']).toEqual({ name: 'Mine', avatarUrl: '/mine.png' });
   });
 });

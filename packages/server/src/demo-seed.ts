@@ -30,6 +30,9 @@ export async function ensureDemoWorkspace(services: Services, credentialsFile: s
   return creds;
 }
 
+/** The demo operator's photo: a path on this server, resolved by the widget against its server. */
+export const DEMO_OPERATOR_PHOTO = '/demo/assets/operator.svg';
+
 /**
  * The demo workspace: a write key, an admin token, a demo operator, the starter library at demo
  * pace (demo/demo-playbooks.ts: stuck-at-payment within seconds, the shop's /demo/ pages…),
@@ -38,7 +41,9 @@ export async function ensureDemoWorkspace(services: Services, credentialsFile: s
 export async function seedDemoWorkspace(services: Services): Promise<DemoCredentials> {
   const created = await services.tenancy.createWorkspace('Demo shop');
   const password = `demo-${services.ids.ulid().slice(-10).toLowerCase()}`;
-  await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password });
+  // The photo is the demo shop's illustrated portrait (packages/demo-shop/assets), served by this
+  // server: the invitation bubble shows a person, as a real shop's would.
+  await services.tenancy.createOperator(created.workspace.id, { email: DEMO_EMAIL, name: 'Demo Operator', role: 'owner', password, avatarUrl: DEMO_OPERATOR_PHOTO });
   for (const definition of demoPlaybooks()) await services.playbooks.apply(created.workspace.id, definition, null);
   await seedSnippets(services, created.workspace.id);
   return { workspaceId: created.workspace.id, writeKey: created.writeKey, apiToken: created.apiToken, operator: { email: DEMO_EMAIL, password } };

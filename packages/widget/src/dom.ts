@@ -18,3 +18,18 @@ export function safeUrl(href: unknown, base = location.href): string | null {
     return null;
   }
 }
+
+/**
+ * Fills an avatar circle: the photo when there is one (alt="": the name is written next to it),
+ * else the initials; a photo that fails to load (moved, blocked by the shop's CSP) falls back
+ * to the initials rather than a broken-image icon.
+ */
+export function fillAvatar(av: HTMLElement, photo: string | null, initials: string): void {
+  if (!photo) {
+    av.textContent = initials;
+    return;
+  }
+  const img = el('img', { src: photo, alt: '' });
+  img.addEventListener('error', () => { av.textContent = initials; }, { once: true });
+  av.append(img);
+}

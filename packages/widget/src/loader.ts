@@ -9,6 +9,7 @@ import { readProof, replay, type ApiMethod } from './api.js';
 import type { ChatHost, ChatPanel, Greeting, MountChat } from './chat-contract.js';
 import { parseConfig, type WidgetConfig } from './config.js';
 import { ConsentGate, type ConsentAnswers } from './consent.js';
+import { safeUrl } from './dom.js';
 import { Emitter } from './emitter.js';
 import { LOCALES, fill, pickLocale } from './i18n.js';
 import { HOST_ID, Shell } from './shell.js';
@@ -108,6 +109,9 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
   // After every hello the server sends the touches still unanswered (they may have fired between
   // pages): one already shown on this page is not shown, announced or emitted again.
   const shown = new Set<string>();
+  // An operator's photo may be a path on the Omotenashi server ("/avatars/ana.png"): resolved
+  // against that server, not the shop's page; anything but http(s) is dropped (initials).
+  const photoOf = (inv: InvitationFrame) => safeUrl(inv.from?.avatarUrl, cfg.base);
   relay.on('invitation', (inv) => {
     if (dismissed.has(inv.touchId) || shown.has(inv.touchId) || chat?.isOpen) return;
     shown.add(inv.touchId);
@@ -115,7 +119,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     if (inv.kind === 'hint') shell.showHint(inv);
     else {
       const from = inv.from;
-      shell.showInvitation(inv, from?.name || s.team, from?.avatarUrl ?? null);
+      shell.showInvitation(inv, from?.name || s.team, photoOf(inv));
     }
   });
 
@@ -172,7 +176,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
       const from = inv.from;
       const text = typeof c?.message === 'string' ? c.message : typeof c?.text === 'string' ? c.text : '';
       answer(inv, 'accepted');
-      void openChat({ name: from?.name || s.team, avatarUrl: from?.avatarUrl ?? null, text }).catch(report);
+      void openChat({ name: from?.name || s.team, avatarUrl: photoOf(inv), text }).catch(report);
     },
     dismiss: (inv) => answer(inv, 'dismissed'),
   });

@@ -1,7 +1,7 @@
 import type { InvitationFrame } from '@omotenashi/protocol';
 import { fill, initials, type Strings } from './i18n.js';
 import { LOADER_CSS } from './styles.js';
-import { el, safeUrl } from './dom.js';
+import { el, fillAvatar, safeUrl } from './dom.js';
 
 export const HOST_ID = 'omotenashi-widget';
 
@@ -96,9 +96,7 @@ export class Shell {
     const c = (inv.content ?? {}) as { message?: unknown; text?: unknown };
     const text = typeof c.message === 'string' ? c.message : typeof c.text === 'string' ? c.text : '';
     const av = el('div', { class: 'av', 'aria-hidden': 'true' });
-    const photo = safeUrl(avatarUrl);
-    if (photo) av.append(el('img', { src: photo, alt: '' }));
-    else av.textContent = initials(name);
+    fillAvatar(av, safeUrl(avatarUrl), initials(name));
     const yes = el('button', { type: 'button', class: 'btn', 'data-action': 'accept' }, this.s.accept);
     const no = el('button', { type: 'button', class: 'btn ghost', 'data-action': 'dismiss' }, this.s.noThanks);
     yes.addEventListener('click', () => this.h.accept(inv));

@@ -4,6 +4,7 @@ import { hashPassword, hashSecret, newSecret, verifyPassword } from '../platform
 import type { Clock } from '../ports/clock.js';
 import { ROLES, type ApiTokenRecord, type OperatorRecord, type Role, type Store, type WorkspaceRecord, type WriteKeyRecord } from '../ports/store.js';
 import type { Credentials } from './credentials.js';
+import { avatarUrlIssue, operatorNameIssue } from './operator-profile.js';
 
 export interface NewWorkspace { workspace: WorkspaceRecord; writeKey: string; apiToken: string }
 
@@ -69,14 +70,17 @@ export class Tenancy {
     this.credentials?.forgetAll();
   }
 
-  async createOperator(workspaceId: string, input: { email: string; name: string; role: string; password: string }): Promise<OperatorRecord> {
+  async createOperator(workspaceId: string, input: { email: string; name: string; role: string; password: string; avatarUrl?: unknown }): Promise<OperatorRecord> {
     await this.requireWorkspace(workspaceId);
     const issues = [];
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254) issues.push({ path: 'email', code: 'invalid_value' as const, message: 'email must be an email address like ana@example.com' });
     if (typeof input.password !== 'string' || input.password.length < 10 || input.password.length > 200) issues.push({ path: 'password', code: 'invalid_value' as const, message: 'password must be 10 to 200 characters long' });
     if (!ROLES.includes(input.role as Role)) issues.push({ path: 'role', code: 'invalid_value' as const, message: `role must be one of ${ROLES.join(', ')}` });
-    if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 100) issues.push({ path: 'name', code: 'invalid_value' as const, message: 'name must be 1 to 100 characters' });
+    const nameIssue = operatorNameIssue(input.name);
+    if (nameIssue) issues.push(nameIssue);
+    const avatarIssue = input.avatarUrl === undefined ? null : avatarUrlIssue(input.avatarUrl);
+    if (avatarIssue) issues.push(avatarIssue);
     if (issues.length > 0) throw validationError(issues);
     if ((await this.store.findOperatorsByEmail(email)).some((o) => o.workspaceId === workspaceId)) {
       throw new OmotenashiError('conflict', `an operator with email ${email} already exists in this workspace`);
@@ -84,8 +88,24 @@ export class Tenancy {
     const op: OperatorRecord = {
       id: this.ids.next('operator'), workspaceId, email, name: input.name.trim(), role: input.role as Role,
       passwordHash: await hashPassword(input.password), createdAt: this.clock.now(), disabledAt: null,
+      avatarUrl: (input.avatarUrl as string | null | undefined) ?? null,
     };
     await this.store.insertOperator(op);
+    return op;
+  }
+
+  /** An operator changes their own name and photo (fields absent stay as they are). */
+  async updateOperatorProfile(workspaceId: string, operatorId: string, patch: { name?: unknown; avatarUrl?: unknown }): Promise<OperatorRecord> {
+    const issues = [patch.name === undefined ? null : operatorNameIssue(patch.name), patch.avatarUrl === undefined ? null : avatarUrlIssue(patch.avatarUrl)]
+      .filter((i) => i !== null);
+    if (issues.length > 0) throw validationError(issues);
+    const clean = {
+      ...(patch.name !== undefined ? { name: (patch.name as string).trim() } : {}),
+      ...(patch.avatarUrl !== undefined ? { avatarUrl: patch.avatarUrl as string | null } : {}),
+    };
+    if (!(await this.store.updateOperatorProfile(workspaceId, operatorId, clean))) throw notFound('operator', operatorId);
+    const op = await this.store.getOperator(workspaceId, operatorId);
+    if (!op) throw notFound('operator', operatorId);
     return op;
   }
 

@@ -4,7 +4,7 @@
  */
 import type { AttachmentRef, Message, VisitorConversation } from '@omotenashi/protocol';
 import type { ChatHost, ChatPanel, Greeting } from '../chat-contract.js';
-import { el } from '../dom.js';
+import { el, fillAvatar } from '../dom.js';
 import { fill, formatMinutes, initials } from '../i18n.js';
 import { CHAT_CSS } from './chat-styles.js';
 import { parseMarkdown, type Inline } from './markdown.js';
@@ -162,8 +162,7 @@ export function mount(host: ChatHost): ChatPanel {
     greet.hidden = !greeting;
     if (!greeting) return;
     const av = el('div', { class: 'av', 'aria-hidden': 'true' });
-    if (greeting.avatarUrl) av.append(el('img', { src: greeting.avatarUrl, alt: '' }));
-    else av.textContent = initials(greeting.name);
+    fillAvatar(av, greeting.avatarUrl, initials(greeting.name));
     greet.append(av, el('div', {}, el('div', { class: 'name' }, greeting.name), el('div', { class: 'bubble', 'data-part': 'greeting' }, renderMarkdown(greeting.text))));
   }
 

@@ -97,12 +97,14 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
 
   /**
    * Who an invitation is from: an operator online now (the one likeliest to answer), else any
-   * operator of the workspace, else nobody. Operators have no photo yet: the widget draws initials.
+   * operator of the workspace, else nobody. The photo URL goes as stored: a path on this server
+   * is resolved by the widget against the server it connects to (it knows that base; we may not,
+   * behind a proxy). No photo: null, and the widget draws initials.
    */
   async function invitationSender(workspaceId: string): Promise<InvitationSender | null> {
     const ops = (await services.store.listOperators(workspaceId)).filter((o) => o.disabledAt === null);
     const pick = ops.find((o) => o.presence === 'online') ?? ops[0];
-    return pick ? { name: pick.name, avatarUrl: null } : null;
+    return pick ? { name: pick.name, avatarUrl: pick.avatarUrl ?? null } : null;
   }
 
   // Counts change with almost every event: pushed at most every 250 ms per workspace.

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { OmotenashiError } from '../../../errors.js';
 import type { Services } from '../../../services.js';
 import { authenticate } from '../auth.js';
 import { IdParams, RoleSchema, bearer, withErrors } from '../schemas.js';
@@ -17,11 +18,21 @@ const TokenBody = Type.Object({
   role: Type.Optional(RoleSchema),
   ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 366 * 24 * 3600 })),
 }, { additionalProperties: false });
+// Unknown, not a string|null union: the validator coerces types (null would become "", 42 "42"),
+// and a photo URL must arrive as sent to be judged (app/operator-profile.ts).
+const AvatarUrl = Type.Unknown({ description: 'string or null: an absolute https:// or http:// URL, or a path starting with / on this server; at most 2048 characters; null removes the photo' });
 const OperatorBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),
   name: Type.String({ minLength: 1, maxLength: 100 }),
   role: RoleSchema,
   password: Type.String({ minLength: 10, maxLength: 200 }),
+  avatarUrl: Type.Optional(AvatarUrl),
+}, { additionalProperties: false });
+// Types only: the rules (lengths, allowed URL forms) live in app/operator-profile.ts so the
+// message names the problem ("avatarUrl must use https: or http:, not javascript:").
+const ProfileBody = Type.Object({
+  name: Type.Optional(Type.String()),
+  avatarUrl: Type.Optional(AvatarUrl),
 }, { additionalProperties: false });
 
 /** Workspace administration: login, write keys, API tokens, operators. */
@@ -80,6 +91,7 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
       items: ops.map((o) => ({
         id: o.id, email: o.email, name: o.name, role: o.role, createdAt: iso(o.createdAt),
         teams: o.teams ?? [], capacity: o.capacity ?? 10, presence: o.presence ?? 'offline', disabled: o.disabledAt !== null,
+        avatarUrl: o.avatarUrl ?? null,
       })),
     };
   });
@@ -87,6 +99,14 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
     const auth = await authenticate(s, req, 'admin');
     if (req.body.role === 'owner') await authenticate(s, req, 'owner');
     const o = await s.tenancy.createOperator(auth.workspaceId, req.body);
-    return reply.code(201).send({ id: o.id, email: o.email, name: o.name, role: o.role, createdAt: iso(o.createdAt) });
+    return reply.code(201).send({ id: o.id, email: o.email, name: o.name, role: o.role, createdAt: iso(o.createdAt), avatarUrl: o.avatarUrl ?? null });
+  });
+  app.patch<{ Body: Static<typeof ProfileBody> }>('/api/v1/operators/me', {
+    schema: { tags: ['workspace'], summary: 'Change the calling operator\'s own name and photo URL (shown to shoppers in invitations)', body: ProfileBody, security: bearer },
+  }, async (req) => {
+    const auth = await authenticate(s, req);
+    if (!auth.operatorId) throw new OmotenashiError('forbidden', 'a profile belongs to an operator: call this with an operator\'s session token (POST /api/v1/auth/login) or from the console, not with a workspace API token');
+    const o = await s.tenancy.updateOperatorProfile(auth.workspaceId, auth.operatorId, req.body);
+    return { id: o.id, email: o.email, name: o.name, role: o.role, avatarUrl: o.avatarUrl ?? null };
   });
 }

@@ -13,14 +13,14 @@ const LoginBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 200 }),
   workspaceId: Type.Optional(Type.String({ maxLength: 64 })),
 }, { additionalProperties: false });
-const OperatorView = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: Type.String(), workspaceId: Type.String() });
+const OperatorView = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: Type.String(), workspaceId: Type.String(), avatarUrl: Type.Union([Type.String(), Type.Null()]) });
 const SessionView = Type.Object({
   operator: OperatorView,
   csrfToken: Type.String({ description: `send it as the ${CSRF_HEADER} header on every POST, PUT, PATCH and DELETE made with the cookie` }),
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
-const operatorView = (o: OperatorRecord) => ({ id: o.id, email: o.email, name: o.name, role: o.role, workspaceId: o.workspaceId });
+const operatorView = (o: OperatorRecord) => ({ id: o.id, email: o.email, name: o.name, role: o.role, workspaceId: o.workspaceId, avatarUrl: o.avatarUrl ?? null });
 const sessionView = (o: OperatorRecord, token: string, expiresAt: number) => ({ operator: operatorView(o), csrfToken: csrfTokenFor(token), expiresAt: new Date(expiresAt).toISOString() });
 
 function cookie(req: FastifyRequest, value: string, maxAgeSeconds: number): string {

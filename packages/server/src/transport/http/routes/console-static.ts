@@ -14,9 +14,12 @@ export const CONSOLE_DIST = fileURLToPath(new URL('../../../../../console/dist/'
  * Every console response carries these. Vite emits external module scripts and stylesheets, so
  * no 'unsafe-inline' or 'unsafe-eval' is needed; `ws:`/`wss:` let the console reach the
  * operators' WebSocket, and `data:`/`blob:` images are attachment previews and chart exports.
+ * `https:` images are operators' photos (avatarUrl), which shops usually host elsewhere (their
+ * CDN, a team page); an image cannot run script, so this opens no way in. Plain http: photos
+ * stay blocked here (mixed content on an https console); the console shows initials instead.
  */
 export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
