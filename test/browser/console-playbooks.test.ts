@@ -131,6 +131,18 @@ describeBrowser('console: the playbook editor', () => {
     await tid(page, 'playbook-format').locator('[data-format="yaml"]').click();
     await until(async () => /^key: browser-broken-cart$/m.test(await editorField(page).inputValue()), 'the YAML text again');
 
+    // Typing: Enter keeps the indentation of the line it continues, as YAML needs (the converted
+    // YAML has `seconds: 30` on line 8; the condition is now one flow line).
+    await editorField(page).evaluate((el) => {
+      const area = el as HTMLTextAreaElement;
+      const at = area.value.indexOf('    seconds: 30\n') + '    seconds: 30'.length;
+      area.focus();
+      area.setSelectionRange(at, at);
+    });
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('note: typed');
+    expect(await caretLine(page)).toEqual({ line: 9, text: '    note: typed' });
+
     // 3. Fixed, the YAML is saved and the issues go away.
     await editorField(page).fill(draft('cart.value'));
     await tid(page, 'playbook-save').click();

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertText, findPath, formatDefinition, parseDefinition, pathSegments } from './playbook-text';
+import { convertText, findPath, formatDefinition, indentAfter, parseDefinition, pathSegments } from './playbook-text';
 
 const STARTERS = resolve(import.meta.dirname, '../../../server/starter-playbooks');
 
@@ -126,5 +126,16 @@ describe('playbook text: an issue path to its line', () => {
     expect(lineOf(yaml, 'steps[1].after')).toBe('  - action: invite');
     expect(findPath(yaml, 'trigger')).toBeNull();
     expect(findPath('key: [a\n', 'key')).toBeNull();
+  });
+});
+
+describe('playbook text: typing a new line', () => {
+  it('keeps the indentation, one level more after a key that opens a block and past a list dash', () => {
+    expect(indentAfter('key: a')).toBe('');
+    expect(indentAfter('conditions:')).toBe('  ');
+    expect(indentAfter('  - action: hint')).toBe('    ');
+    expect(indentAfter('    page:')).toBe('      ');
+    expect(indentAfter('  - trigger:')).toBe('      ');
+    expect(indentAfter('    op: gt')).toBe('    ');
   });
 });

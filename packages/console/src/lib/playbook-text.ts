@@ -111,3 +111,13 @@ export function findPath(text: string, path: string): TextPos | null {
   }
   return offset === null ? null : { ...lines.linePos(offset), offset };
 }
+
+/**
+ * The indentation a new line typed after `line` starts with: the same as the line's, one level
+ * more after `key:` (a nested map or list follows) and past the dash of a `- ` list item (its
+ * next field lines up with the first).
+ */
+export function indentAfter(line: string): string {
+  const m = /^([ \t]*)(- )?/.exec(line)!;
+  return m[1]! + (m[2] ? '  ' : '') + (/:\s*$/.test(line) ? '  ' : '');
+}

@@ -11,7 +11,7 @@ import { ApiError, api, errorText } from '../../lib/api';
 import { t, tMaybe } from '../../lib/i18n';
 import { navigate } from '../../lib/router';
 import { ago, dateTime } from '../../lib/format';
-import { convertText, findPath, formatDefinition, parseDefinition, type TextFormat, type TextPos } from '../../lib/playbook-text';
+import { convertText, findPath, formatDefinition, indentAfter, parseDefinition, type TextFormat, type TextPos } from '../../lib/playbook-text';
 import type { PlaybookRow } from '../../lib/types';
 import type { SimulationReport as Simulation } from '@omotenashi/protocol';
 import { IssueList, syntaxIssue, type EditorIssue } from './issues';
@@ -162,16 +162,16 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
     area.scrollTop = Math.max(0, (at.line - 1) * lineHeight - area.clientHeight / 3);
   };
 
-  /** Enter keeps the line's indentation (one level more after "key:" or inside a "- " item): YAML is indented. */
-  const newline = (el: HTMLTextAreaElement) => {
+  /**
+   * Inserts text at the caret as typing does, so the browser's undo (Ctrl+Z) still has it;
+   * execCommand is deprecated but is still the one way to edit a textarea with its undo history
+   * kept (it fires input, which updates the state). Without it, the value is set directly.
+   */
+  const insert = (el: HTMLTextAreaElement, add: string) => {
+    if (document.execCommand('insertText', false, add)) return;
     const s = el.selectionStart;
-    const lineStart = el.value.lastIndexOf('\n', s - 1) + 1;
-    const line = el.value.slice(lineStart, s);
-    const m = /^(\s*)(- )?/.exec(line)!;
-    const indent = m[1]! + (m[2] ? '  ' : '') + (/:\s*$/.test(line) ? '  ' : '');
-    const v = el.value.slice(0, s) + '\n' + indent + el.value.slice(el.selectionEnd);
-    setText(v);
-    requestAnimationFrame(() => el.setSelectionRange(s + 1 + indent.length, s + 1 + indent.length));
+    setText(el.value.slice(0, s) + add + el.value.slice(el.selectionEnd));
+    requestAnimationFrame(() => el.setSelectionRange(s + add.length, s + add.length));
   };
 
   return (
@@ -198,14 +198,12 @@ export function PlaybookEditor({ playbookKey }: { playbookKey: string | null }) 
           onInput={(e) => { setText(e.currentTarget.value); }} onKeyDown={(e) => {
             if (e.key === 'Tab' && !e.shiftKey) {
               e.preventDefault();
-              const el = e.currentTarget;
-              const s = el.selectionStart;
-              const v = el.value.slice(0, s) + '  ' + el.value.slice(el.selectionEnd);
-              setText(v);
-              requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2));
+              insert(e.currentTarget, '  ');
             } else if (e.key === 'Enter' && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey && !e.isComposing) {
+              // YAML is indented: a new line keeps the indentation of the one it continues.
               e.preventDefault();
-              newline(e.currentTarget);
+              const el = e.currentTarget;
+              insert(el, '\n' + indentAfter(el.value.slice(el.value.lastIndexOf('\n', el.selectionStart - 1) + 1, el.selectionStart)));
             } else if (e.key === 's' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void save(); }
           }} />
         <div class="toolbar">
