@@ -37,10 +37,10 @@ export function App() {
   if (failure) return <main class="boot-error" role="alert">{t('app.loadFailed')} {failure}</main>;
   if (me === undefined) return <div class="boot" aria-busy="true">{t('app.loading')}</div>;
   if (me === null) return <Login onLogin={(op) => { setMe(op); if (location.pathname.endsWith('/login')) navigate('/', true); }} />;
-  return <Authed me={me} onLogout={() => { socket.stop(); setMe(null); }} />;
+  return <Authed me={me} onMe={setMe} onLogout={() => { socket.stop(); setMe(null); }} />;
 }
 
-function Authed({ me, onLogout }: { me: OperatorInfo; onLogout: () => void }) {
+function Authed({ me, onMe, onLogout }: { me: OperatorInfo; onMe: (me: OperatorInfo) => void; onLogout: () => void }) {
   const route = useRoute();
   const [operators, setOperators] = useState<OperatorRow[]>([]);
   const [presence, setPresence] = useState<Record<string, string>>({});
@@ -69,7 +69,11 @@ function Authed({ me, onLogout }: { me: OperatorInfo; onLogout: () => void }) {
 
   return (
     <AppContext.Provider value={state}>
-      <Shell route={route} onLogout={onLogout}>{view}</Shell>
+      <Shell route={route} onLogout={onLogout} onMe={(next) => {
+        onMe(next);
+        // Other views name operators from this list: they follow a new name and photo at once.
+        setOperators((ops) => ops.map((o) => (o.id === next.id ? { ...o, name: next.name, avatarUrl: next.avatarUrl ?? null } : o)));
+      }}>{view}</Shell>
     </AppContext.Provider>
   );
 }

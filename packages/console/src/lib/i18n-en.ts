@@ -27,6 +27,13 @@ export const en = {
   'shell.logout': 'Sign out',
   'shell.shortcuts': 'Keyboard shortcuts',
   'shell.presenceHint': 'Switch between online and away',
+  'shell.profile': 'Your profile',
+  'profile.title': 'Your profile',
+  'profile.intro': 'Shoppers see your name and photo when you invite them to chat.',
+  'profile.name': 'Name',
+  'profile.photo': 'Photo URL',
+  'profile.photoHint': 'An https:// address, or a path on this server such as /demo/assets/operator.svg. Leave empty for initials.',
+  'profile.save': 'Save',
   'presence.online': 'Online',
   'presence.away': 'Away',
 

@@ -29,6 +29,13 @@ export const ja: Record<keyof typeof en, string> = {
   'shell.logout': 'ログアウト',
   'shell.shortcuts': 'キーボードショートカット',
   'shell.presenceHint': 'オンラインと離席を切り替え',
+  'shell.profile': 'プロフィール',
+  'profile.title': 'プロフィール',
+  'profile.intro': 'チャットにご案内するとき、お客様にはあなたの名前と写真が表示されます。',
+  'profile.name': '名前',
+  'profile.photo': '写真のURL',
+  'profile.photoHint': 'https:// で始まるアドレス、またはこのサーバー上のパス（例: /demo/assets/operator.svg）。空欄ならイニシャルを表示します。',
+  'profile.save': '保存',
   'presence.online': 'オンライン',
   'presence.away': '離席中',
 

@@ -14,6 +14,8 @@ export interface OperatorInfo {
   name: string;
   role: 'agent' | 'admin' | 'owner';
   workspaceId?: string;
+  /** Photo shown to shoppers in invitations and in the top bar; null: initials. */
+  avatarUrl?: string | null;
 }
 
 export interface OperatorRow extends OperatorInfo {

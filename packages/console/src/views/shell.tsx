@@ -9,10 +9,10 @@ import { t } from '../lib/i18n';
 import { href, linkClick, navigate } from '../lib/router';
 import { socket } from '../lib/realtime';
 import { logout } from '../lib/session';
-import type { CustomerView, Presence } from '../lib/types';
+import type { CustomerView, OperatorInfo, Presence } from '../lib/types';
 import { AppContext } from '../context';
 import { LangSelect } from './login';
-import { initials } from '../lib/format';
+import { Avatar, ProfileDialog } from './profile';
 import { goChord, isTyping } from '../lib/keys';
 
 const NAV = [
@@ -31,10 +31,11 @@ function activeFor(route: string, path: string): boolean {
   return route.startsWith(path);
 }
 
-export function Shell({ route, onLogout, children }: { route: string; onLogout: () => void; children: ComponentChildren }) {
+export function Shell({ route, onLogout, onMe, children }: { route: string; onLogout: () => void; onMe: (me: OperatorInfo) => void; children: ComponentChildren }) {
   const app = useContext(AppContext);
   const [presence, setPresenceState] = useState<Presence>(() => (localStorage.getItem(PRESENCE_KEY) === 'away' ? 'away' : 'online'));
   const [help, setHelp] = useState(false);
+  const [profile, setProfile] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => { socket.setPresence(presence); }, []);
@@ -93,12 +94,16 @@ export function Shell({ route, onLogout, children }: { route: string; onLogout: 
             onClick={togglePresence} title={t('shell.presenceHint')} data-presence={presence}>
             <span class="dot" aria-hidden="true" />{presence === 'online' ? t('presence.online') : t('presence.away')}
           </button>
-          <span class="me" title={app.me.email}><span class="avatar small" aria-hidden="true">{initials(app.me.name)}</span><span class="me-name">{app.me.name}</span></span>
+          <button type="button" class="me me-button" title={`${t('shell.profile')} · ${app.me.email}`} aria-label={`${t('shell.profile')}: ${app.me.name}`}
+            aria-haspopup="dialog" onClick={() => setProfile(true)} data-testid="profile-open">
+            <Avatar name={app.me.name} url={app.me.avatarUrl} small /><span class="me-name">{app.me.name}</span>
+          </button>
           <button type="button" class="btn ghost" onClick={() => void signOut()} data-testid="logout">{t('shell.logout')}</button>
         </div>
       </header>
       <div class="content" id="main">{children}</div>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+      {profile && <ProfileDialog me={app.me} onSaved={onMe} onClose={() => setProfile(false)} />}
     </div>
   );
 }
