@@ -46,14 +46,15 @@ export function ProfileDialog({ me, onSaved, onClose }: { me: OperatorInfo; onSa
     }
   };
 
-  const preview = photo.trim();
+  // Previewed only when it could be saved as a photo: never a javascript:/data: src while typing.
+  const preview = previewable(photo.trim()) ? photo.trim() : null;
   return (
     <div class="overlay" onClick={onClose}>
       <form class="dialog" role="dialog" aria-modal="true" aria-labelledby="profile-title" data-testid="profile-dialog"
         onClick={(e) => e.stopPropagation()} onSubmit={(e) => void save(e)}>
         <h2 id="profile-title">{t('profile.title')}</h2>
         <p class="muted small">{t('profile.intro')}</p>
-        <div class="profile-preview"><Avatar name={name || me.name} url={preview || null} /><strong>{name || me.name}</strong></div>
+        <div class="profile-preview"><Avatar name={name || me.name} url={preview} /><strong>{name || me.name}</strong></div>
         <label class="field">
           <span class="label">{t('profile.name')}</span>
           <input ref={first} name="name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -71,4 +72,10 @@ export function ProfileDialog({ me, onSaved, onClose }: { me: OperatorInfo; onSa
       </form>
     </div>
   );
+}
+
+/** An http(s) URL or a path on this server (the forms the server accepts; it has the last word). */
+function previewable(v: string): boolean {
+  if (v.startsWith('/')) return !v.startsWith('//') && !v.startsWith('/\\');
+  return /^https?:\/\/[^\s]+$/i.test(v);
 }
