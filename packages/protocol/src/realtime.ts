@@ -142,6 +142,18 @@ export type InboxEvent =
   | { type: 'presence'; operatorId: string; presence: Presence }
   | { type: 'typing'; conversationId: string; typing: boolean; author: 'customer' | 'operator'; operatorId?: string }
   | { type: 'read'; conversationId: string; seq: number; by: 'customer' }
-  | { type: 'sla.warning' | 'sla.breached'; conversation: Conversation; target: 'first_response' | 'next_response' | 'resolution' };
+  | { type: 'sla.warning' | 'sla.breached'; conversation: Conversation; target: 'first_response' | 'next_response' | 'resolution' }
+  | VisitorActivityFrame;
+
+/**
+ * A shopper of the workspace opened a page (their current page changed): at most one per
+ * customer per second per connection, the latest page. `at` is when they opened it (epoch ms).
+ */
+export interface VisitorActivityFrame {
+  type: 'visitor.activity';
+  customerId: string;
+  page: { path: string | null; title: string | null; url: string | null };
+  at: number;
+}
 
 export type OperatorServerFrame = OperatorWelcome | InboxEvent | PongFrame | ErrorFrame;

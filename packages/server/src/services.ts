@@ -17,6 +17,7 @@ import { forwardConversationSignals } from './app/conversations/care-signals.js'
 import { InProcessBus, type Bus } from './ports/bus.js';
 import { Customers } from './app/customers.js';
 import { IngestService } from './app/ingest/ingest-service.js';
+import { VISITOR_ACTIVITY_TOPIC, type ActivityAudience } from './app/ingest/visitor-activity.js';
 import { Merges } from './app/merges.js';
 import { Tenancy } from './app/tenancy.js';
 import type { Config } from './config/config.js';
@@ -55,6 +56,8 @@ export interface Services {
   slaMonitor: SlaMonitor;
   visitorSessions: VisitorSessions;
   presence: OperatorPresence;
+  /** Who watches shoppers live; the realtime layer replaces `watching` when it attaches. */
+  activityAudience: ActivityAudience;
   /** Starts the background loops (timers, webhook deliveries); `serve` calls it, tests may. */
   startBackground(): void;
   close(): Promise<void>;
@@ -84,6 +87,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
     options.onBackgroundError?.('bus', Object.assign(err instanceof Error ? err : new Error(String(err)), { topic }));
   });
   const registry = new PlaybookRegistry(store, clock);
+  const activityAudience: ActivityAudience = { watching: () => false };
   const ingest = new IngestService(store, {
     ids, geo, clock,
     careFor: (ws) => registry.careFor(ws),
@@ -95,6 +99,8 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
         if (decisions) metrics.decisions.inc(decisions);
       },
       onTouch: (t) => bus.publish('touch', t),
+      watchingActivity: (ws) => activityAudience.watching(ws),
+      onActivity: (a) => bus.publish(VISITOR_ACTIVITY_TOPIC, a),
     },
   });
   const backgroundError = (loop: 'timers' | 'webhooks' | 'sla' | 'realtime' | 'channels') => (err: unknown) => {
@@ -130,7 +136,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   let background = false;
   return {
     store, clock, ids, geo, metrics, credentials, ingest, bus, registry, scheduler, webhooks,
-    conversations, attachments, conversationSettings, conversationWebhooks, slaPolicies, slaMonitor, visitorSessions, presence,
+    conversations, attachments, conversationSettings, conversationWebhooks, slaPolicies, slaMonitor, visitorSessions, presence, activityAudience,
     tenancy: new Tenancy(store, ids, clock, credentials),
     customers: new Customers(store, ids, clock),
     merges: new Merges(store, clock, geo),

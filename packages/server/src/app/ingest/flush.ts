@@ -18,6 +18,7 @@ import type { TimerFire, TimerKind } from '../../domain/playbooks/eval-types.js'
 import { CareEffects, type OnsiteTouch } from '../care/care-effects.js';
 import type { WorkspaceCare } from '../care/workspace-care.js';
 import type { CustomerCache } from './customer-cache.js';
+import { activityOf, type VisitorActivity } from './visitor-activity.js';
 
 export interface FlushInput { workspaceId: string; events: NormalizedEvent[]; /** due timers to fire (claimed here) */ timers?: TimerRecord[] }
 export interface FlushOutcome {
@@ -29,9 +30,15 @@ export interface FlushOutcome {
   /** The workspace write sequence this flush took, and the customers it wrote (for the cache). */
   seq: number;
   customers: CustomerRecord[];
+  /** Customers whose current page changed (only when `watchPages`), to publish after commit. */
+  activity: VisitorActivity[];
 }
 
-interface Deps { ids: IdGenerator; geo: GeoLookup | null; now: number; care: WorkspaceCare | null; cache?: CustomerCache }
+interface Deps {
+  ids: IdGenerator; geo: GeoLookup | null; now: number; care: WorkspaceCare | null; cache?: CustomerCache;
+  /** Someone watches this workspace's shoppers live: note whose current page changes (else nothing is recorded). */
+  watchPages?: boolean;
+}
 
 /**
  * Stores one workspace's share of a flush inside the caller's transaction: de-duplicate,
@@ -84,7 +91,7 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   const live = events.map((_, i) => i).filter((i) => !duplicate[i] && !suppressed[i]);
   // Whoever deletes a due timer fires it: claiming inside this transaction makes firing exactly-once.
   const fires = input.timers && input.timers.length > 0 ? await tx.claimTimers(workspaceId, input.timers.map((t) => t.id)) : [];
-  if (live.length === 0 && fires.length === 0) return { stored, duplicate, suppressed, onsite: [], timersFired: 0, decisions: 0, seq, customers: [] };
+  if (live.length === 0 && fires.length === 0) return { stored, duplicate, suppressed, onsite: [], timersFired: 0, decisions: 0, seq, customers: [], activity: [] };
 
   // 3. Load the identity slice and the customers it points at.
   const view = new IdentityView();
@@ -127,6 +134,8 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   const traitRows: TraitChangeRecord[] = [];
   const merges: MergeRecord[] = [];
   const touched = new Set<string>();
+  const watch = deps.watchPages === true;
+  let paged: Set<string> | null = null;
   const newCustomerId = () => deps.ids.next('customer');
   for (const i of live) {
     const e = events[i]!;
@@ -162,7 +171,10 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
     const before = e.type === 'identify' ? { ...profile.traits } : null;
     const ip = typeof e.context['ip'] === 'string' ? e.context['ip'] : null;
     const geo = ip && ip !== profile.lastIp && deps.geo ? deps.geo.lookup(ip) : null;
+    // A reference check: the profile's current page is replaced, never edited, when it changes.
+    const pageBefore = watch ? profile.session.currentPage : null;
     applyEvent(profile, e, { geo });
+    if (watch && profile.session.currentPage !== pageBefore) (paged ??= new Set()).add(res.customerId);
     touched.add(res.customerId);
     if (deps.care) effects.add(res.customerId, profile, onEvent(evalInput(res.customerId), e));
     if (before) {
@@ -221,7 +233,24 @@ export async function flushWorkspace(tx: StoreOps & CareStoreOps, input: FlushIn
   await tx.insertEvents(eventRows);
   await tx.insertMerges(merges);
   await tx.insertTraitChanges(traitRows);
-  return { stored, duplicate, suppressed, onsite: effects.onsite, timersFired: fires.length, decisions: effects.decisionCount, seq, customers: customerRows };
+  return {
+    stored, duplicate, suppressed, onsite: effects.onsite, timersFired: fires.length, decisions: effects.decisionCount, seq, customers: customerRows,
+    activity: paged ? pageActivity(workspaceId, paged, view, profiles) : [],
+  };
+}
+
+/** One activity per surviving customer whose page changed, with the page the flush ended on. */
+function pageActivity(workspaceId: string, paged: Set<string>, view: IdentityView, profiles: Map<string, Profile>): VisitorActivity[] {
+  const out: VisitorActivity[] = [];
+  const roots = new Set<string>();
+  for (const id of paged) {
+    const root = view.root(id);
+    if (roots.has(root)) continue;
+    roots.add(root);
+    const a = activityOf(workspaceId, root, profiles.get(root));
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 /** Every identity key that could decide which customer an event belongs to. */

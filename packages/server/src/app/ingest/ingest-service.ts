@@ -9,6 +9,7 @@ import { CustomerCache } from './customer-cache.js';
 import type { OnsiteTouch } from '../care/care-effects.js';
 import type { WorkspaceCare } from '../care/workspace-care.js';
 import { flushWorkspace } from './flush.js';
+import type { VisitorActivity } from './visitor-activity.js';
 
 export type IngestResult = Omit<IngestResponse, 'success'> & { duplicateIds: string[] };
 
@@ -24,6 +25,13 @@ export interface IngestObserver {
   onFlush?(info: { requests: number; events: number; ms: number; timersFired: number; decisions: number }): void;
   /** A hint or invitation for the customer's live session (after commit). */
   onTouch?(touch: OnsiteTouch): void;
+  /**
+   * Whether anyone watches this workspace's shoppers live; asked once per workspace per flush.
+   * Only then does the flush note page changes, so an unwatched workspace pays nothing.
+   */
+  watchingActivity?(workspaceId: string): boolean;
+  /** A shopper's current page changed: one per customer per flush, the last page (after commit). */
+  onActivity?(activity: VisitorActivity): void;
 }
 
 /**
@@ -96,6 +104,7 @@ export class IngestService {
     }
     const started = performance.now();
     const touches: OnsiteTouch[] = [];
+    const activity: VisitorActivity[] = [];
     const written: { workspaceId: string; seq: number; customers: CustomerRecord[] }[] = [];
     let timersFired = 0;
     let decisions = 0;
@@ -114,9 +123,12 @@ export class IngestService {
         }
         const out = new Map<Pending, IngestResult>();
         for (const [workspaceId, g] of byWorkspace) {
-          const r = await flushWorkspace(tx, { workspaceId, events: g.events, timers: g.timers }, { ids: this.deps.ids, geo: this.deps.geo, now, care: cares.get(workspaceId) ?? null, cache: this.cache });
+          const r = await flushWorkspace(tx, { workspaceId, events: g.events, timers: g.timers }, { ids: this.deps.ids, geo: this.deps.geo, now, care: cares.get(workspaceId) ?? null, cache: this.cache,
+            watchPages: this.deps.observer?.watchingActivity?.(workspaceId) ?? false,
+          });
           written.push({ workspaceId, seq: r.seq, customers: r.customers });
           touches.push(...r.onsite);
+          if (r.activity.length > 0) activity.push(...r.activity);
           timersFired += r.timersFired;
           decisions += r.decisions;
           let offset = 0;
@@ -140,6 +152,7 @@ export class IngestService {
       for (const p of batch) p.resolve(results.get(p)!);
       this.deps.observer?.onFlush?.({ requests: batch.length, events: count, ms: performance.now() - started, timersFired, decisions });
       for (const t of touches) this.deps.observer?.onTouch?.(t);
+      for (const a of activity) this.deps.observer?.onActivity?.(a);
     } catch (err) {
       // The flush changed cached objects in place and never committed: forget them.
       for (const p of batch) this.cache.dropWorkspace(p.workspaceId);

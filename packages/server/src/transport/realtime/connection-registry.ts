@@ -56,6 +56,11 @@ export class ConnectionRegistry {
     return this.operators.get(workspaceId) ?? [];
   }
 
+  /** Whether any operator socket of the workspace is connected here (cheap: one map look-up). */
+  hasOperators(workspaceId: string): boolean {
+    return this.operators.has(workspaceId);
+  }
+
   /** Operators connected and online in this process (a distributed Bus would share this). */
   operatorsOnline(workspaceId: string): number {
     let n = 0;

@@ -6,6 +6,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TOPICS, type ConversationChange, type PresenceSignal, type ReadSignal, type SlaSignal, type TypingSignal } from '../../app/conversations/events.js';
 import { conversationView, messageView, visitorConversationView } from '../../app/conversations/views.js';
 import type { OnsiteTouch } from '../../app/care/care-effects.js';
+import { VISITOR_ACTIVITY_TOPIC, type VisitorActivity } from '../../app/ingest/visitor-activity.js';
+import { ActivityThrottle } from './activity-throttle.js';
 import type { OnsiteMessageRecord } from '../../ports/store.js';
 import type { Services } from '../../services.js';
 import { ConnectionRegistry } from './connection-registry.js';
@@ -48,7 +50,23 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     },
   };
 
+  // Shoppers' page changes reach operators only: ingestion notes them only for workspaces with an
+  // operator socket here, and each customer's frames are throttled to one a second (the latest wins).
+  services.activityAudience.watching = (workspaceId) => registry.hasOperators(workspaceId);
+  const activity = new ActivityThrottle<VisitorActivity>(1_000, (a) => {
+    try {
+      const frame: OperatorServerFrame = { type: 'visitor.activity', customerId: a.customerId, page: a.page, at: a.at };
+      for (const o of registry.operatorsOf(a.workspaceId)) o.send(frame);
+    } catch (err) {
+      onError(err);
+    }
+  });
+
   const unsubscribe = [
+    services.bus.subscribe(VISITOR_ACTIVITY_TOPIC, (p) => {
+      const a = p as VisitorActivity;
+      activity.push(`${a.workspaceId}:${a.customerId}`, a);
+    }),
     services.bus.subscribe(TOPICS.conversation, (p) => routeChange(p as ConversationChange)),
     services.bus.subscribe(TOPICS.typing, (p) => {
       const t = p as TypingSignal;
@@ -177,6 +195,8 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
       clearInterval(sweep);
       for (const t of countsDue.values()) clearTimeout(t);
       for (const u of unsubscribe) u();
+      services.activityAudience.watching = () => false;
+      activity.close();
       app.server.off('upgrade', onUpgrade);
       for (const c of registry.all) c.socket.close(1001, 'server restarting: reconnect and resume');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
