@@ -1,6 +1,6 @@
 /**
  * The customer beside a conversation: who they are, where and when they are, what they are
- * looking at now (refreshed every few seconds while shown), cart and orders, journey, moments,
+ * looking at now (refreshed the moment the server says they opened a page; polled slowly as a fallback), cart and orders, journey, moments,
  * consent, past conversations, every playbook decision with its explanation, and the server's
  * suggestions for what else could be done (GET /customers/:id/suggestions), each with its action.
  */
@@ -16,7 +16,8 @@ import { useNow } from '../components/sla';
 import { requestSnippet } from '../lib/composer-bridge';
 import { inviteOutcome } from './live-visitors';
 
-const LIVE_MS = 4000;
+/** Fallback only: `visitor.activity` frames refresh the panel as the customer browses. */
+const LIVE_MS = 30_000;
 
 function usePolling<T>(load: () => Promise<T>, deps: unknown[], intervalMs: number): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
@@ -48,6 +49,14 @@ export function CustomerPanel({ customerId, currentConversationId, onClose }: { 
   useEffect(() => socket.on((f) => {
     if ((f.type === 'conversation.updated' || f.type === 'conversation.created') && f.conversation.customerId === customerId) conversations.reload();
   }), [customerId]);
+
+  // Pages viewed, updating live: the frame names the surviving customer, which is the one shown
+  // (c.id) even when the panel was opened under a merged-away id. After a reconnect, frames may
+  // have been missed: read once.
+  const shownId = customer.data?.id;
+  useEffect(() => socket.on((f) => {
+    if ((f.type === 'visitor.activity' && (f.customerId === customerId || f.customerId === shownId)) || f.type === 'reconnected') customer.reload();
+  }), [customerId, shownId]);
 
   const c = customer.data;
   if (!c) {

@@ -1,6 +1,8 @@
 /**
  * Who is on the site now: current page, time on page, cart value; "Invite to chat" sends a
  * manual invitation that still passes the etiquette, and says why when it is held back.
+ * The list is read again shortly after any shopper opens a page (`visitor.activity`), and every
+ * 30 s as a fallback (for visitors leaving, and frames missed while the socket was down).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorText } from '../lib/api';
@@ -8,6 +10,11 @@ import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { duration, money } from '../lib/format';
 import { useNow } from '../components/sla';
+import { socket } from '../lib/realtime';
+
+const FALLBACK_MS = 30_000;
+/** Shoppers browse in bursts: one read for all the frames within this window. */
+const DEBOUNCE_MS = 500;
 
 /** One visitor, read defensively: the route returns profile-derived fields under a few names. */
 export interface LiveVisitor {
@@ -62,7 +69,14 @@ export function LiveVisitors() {
   useEffect(() => {
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    let inFlight = false;
+    let again = false;
     const run = () => {
+      if (timer) clearTimeout(timer);
+      // One read at a time; a frame that arrives meanwhile asks for one more when it ends.
+      if (inFlight) { again = true; return; }
+      inFlight = true;
       api.get<Record<string, any>>('/api/v1/visitors/live')
         .then((r) => {
           if (!alive) return;
@@ -72,10 +86,19 @@ export function LiveVisitors() {
           setError(null);
         })
         .catch((err: unknown) => { if (alive) setError(errorText(err)); })
-        .finally(() => { if (alive) timer = setTimeout(run, 5000); });
+        .finally(() => {
+          inFlight = false;
+          if (!alive) return;
+          if (again) { again = false; run(); } else timer = setTimeout(run, FALLBACK_MS);
+        });
     };
     run();
-    return () => { alive = false; if (timer) clearTimeout(timer); };
+    const off = socket.on((f) => {
+      if (f.type !== 'visitor.activity' && f.type !== 'reconnected') return;
+      // Not reset by later frames: with many shoppers browsing, frames never pause for 500 ms.
+      debounce ??= setTimeout(() => { debounce = undefined; run(); }, DEBOUNCE_MS);
+    });
+    return () => { alive = false; off(); if (timer) clearTimeout(timer); if (debounce) clearTimeout(debounce); };
   }, []);
 
   return (
