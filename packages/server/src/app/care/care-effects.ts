@@ -1,5 +1,6 @@
 import { parseDuration } from '../../domain/playbooks/duration.js';
 import type { Decision, TimerOp } from '../../domain/playbooks/eval-types.js';
+import { fullNameOf } from '../../domain/profile/customer-name.js';
 import type { Profile } from '../../domain/profile/profile.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type {
@@ -93,7 +94,7 @@ export class CareEffects {
 export function snapshot(p: Profile) {
   const t = p.traits;
   return {
-    name: t['name'] ?? ([t['firstName'] ?? t['first_name'], t['lastName'] ?? t['last_name']].filter((x): x is string => typeof x === 'string' && x !== '').join(' ') || null),
+    name: fullNameOf(t),
     email: t['email'] ?? null,
     currentPage: p.session.currentPage?.path ?? null,
     cartValue: p.cart.value,

@@ -6,17 +6,11 @@ import type { SnippetRecord } from '../../ports/conversation-store.js';
 import type { Store } from '../../ports/store.js';
 import type { Customers } from '../customers.js';
 import type { Conversations } from './conversations.js';
+import { firstNameOf } from '../../domain/profile/customer-name.js';
 
 export interface SnippetSuggestion { id: string; shortcut: string; title: string; text: string; missing: string[] }
 
 export interface SnippetSuggestionDeps { store: Store; clock: Clock; customers: Customers; conversations: Conversations }
-
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
-
-/** The customer's first name from their traits: firstName, first_name, else the first word of name. */
-export function firstNameOf(traits: Record<string, unknown>): string | null {
-  return text(traits['firstName']) ?? text(traits['first_name']) ?? text(traits['name'])?.split(/\s+/)[0] ?? null;
-}
 
 /** What a snippet may say about this customer, as their profile knows it at `now`. */
 export function snippetContext(profile: Profile, now: number, operatorName: string | null): SnippetContext {

@@ -1,5 +1,6 @@
 import type { Profile } from '../profile/profile.js';
 import { describeProfile } from '../profile/describe-profile.js';
+import { firstNameOf } from '../profile/customer-name.js';
 
 /*
  * "What else could be done" for one customer, beside what the playbooks already did: a pure
@@ -75,9 +76,7 @@ function money(value: number, currency: string | null): string {
 }
 
 function firstName(profile: Profile): string {
-  const t = profile.traits;
-  const raw = t['first_name'] ?? t['firstName'] ?? (typeof t['name'] === 'string' ? t['name'].split(/\s+/)[0] : null);
-  return typeof raw === 'string' && raw.trim() ? raw.trim().slice(0, 60) : 'the customer';
+  return firstNameOf(profile.traits)?.slice(0, 60) ?? 'the customer';
 }
 
 /** The latest held-back decision per enabled playbook, unless it fired since. */

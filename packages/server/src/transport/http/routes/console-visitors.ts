@@ -7,6 +7,7 @@ import type { CustomerRecord } from '../../../ports/store.js';
 import type { Services } from '../../../services.js';
 import { authenticate } from '../auth.js';
 import { bearer, withErrors } from '../schemas.js';
+import { fullNameOf } from '../../../domain/profile/customer-name.js';
 
 /** "On the site now": something happened within this many minutes (default 5). */
 const LIVE_WINDOW_MINUTES = 5;
@@ -20,10 +21,6 @@ const InviteBody = Type.Object({ message: Type.String({ minLength: 1, maxLength:
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-
-function nameOf(traits: Record<string, unknown>): string | null {
-  return text(traits['name']) ?? ([text(traits['firstName'] ?? traits['first_name']), text(traits['lastName'] ?? traits['last_name'])].filter((x) => x !== null).join(' ') || null);
-}
 
 function encodeCursor(c: CustomerRecord): string {
   return Buffer.from(`${c.profile.lastSeen}.${c.id}`).toString('base64url');
@@ -61,7 +58,7 @@ export function consoleVisitorRoutes(app: FastifyInstance, s: Services): void {
         return {
           customerId: c.id,
           userId: c.userId,
-          name: nameOf(p.traits),
+          name: fullNameOf(p.traits),
           email: text(p.traits['email']),
           lastSeenAt: iso(p.lastSeen),
           visitStartedAt: iso(p.session.startedAt),
