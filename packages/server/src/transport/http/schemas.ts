@@ -19,3 +19,6 @@ export function withErrors(ok: Record<number, TSchema>): Record<number, TSchema>
 }
 
 export const RoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('agent')]);
+
+/** `?days=` of the console's reports: 1–90 days back, today included (default 30). */
+export const ReportDaysQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })) }, { additionalProperties: false });

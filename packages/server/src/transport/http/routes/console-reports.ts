@@ -1,13 +1,12 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services.js';
 import { authenticate } from '../auth.js';
-import { bearer } from '../schemas.js';
+import { ReportDaysQuery as DaysQuery, bearer } from '../schemas.js';
 
 const DAY = 86_400_000;
 /** A purchase counts for a playbook when the order comes within this long after its decision. */
 const PURCHASE_WINDOW_MS = 7 * DAY;
-const DaysQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })) }, { additionalProperties: false });
 
 /** Reports the console's dashboard draws that the conversation reports (/reports/sla, /reports/csat) do not give. */
 export function consoleReportRoutes(app: FastifyInstance, s: Services): void {

@@ -1,11 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { csatReport, firstResponseReport, slaReport, waitingNow } from '../../../app/conversations/reports.js';
 import type { Services } from '../../../services.js';
 import { authenticate } from '../auth.js';
-import { bearer } from '../schemas.js';
+import { ReportDaysQuery as DaysQuery, bearer } from '../schemas.js';
 
-const DaysQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })) }, { additionalProperties: false });
 
 /**
  * The console dashboard's conversation panel in one call: first-response times against the
