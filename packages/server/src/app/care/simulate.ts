@@ -1,3 +1,4 @@
+import type { SimulatedDecision, SimulationReport } from '@omotenashi/protocol';
 import { isDeepStrictEqual } from 'node:util';
 import type { EtiquetteSettings } from '../../domain/etiquette/settings.js';
 import type { NormalizedEvent } from '../../domain/events/normalized-event.js';
@@ -16,7 +17,6 @@ import { rehydrate } from '../rehydrate.js';
 import { playbookSet } from './playbook-registry.js';
 import type { Playbooks } from './playbooks.js';
 import { VirtualTimers } from './simulate/timer-heap.js';
-import type { SimulatedDecision, SimulationReport } from '@omotenashi/protocol';
 
 /**
  * Playbook simulation: "whom would this playbook have reached, and when, had it been on?"
@@ -65,8 +65,7 @@ export interface SimulationProgress {
   eventsReplayed: number;
 }
 
-
-
+/** The report's shapes are the API's (packages/protocol). */
 export type { SimulatedDecision, SimulationReport };
 
 export interface SimulationDeps {

@@ -46,7 +46,7 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     respondToTouch: (session, touchId, playbook, response) => services.visitorSessions.respondToTouch(session, touchId, playbook, response),
     pendingInvitations: async (session) => {
       const touches = await services.visitorSessions.pendingTouches(session);
-      return touches.length ? Promise.all(touches.map((m) => invitationFrame(session.workspaceId, m))) : [];
+      return touches.length ? invitationFrames(session.workspaceId, touches) : [];
     },
   };
 
@@ -97,7 +97,8 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
       const t = p as OnsiteTouch;
       const visitors = [...registry.visitorsOf(t.workspaceId, t.customerId)];
       if (!visitors.length) return;
-      invitationFrame(t.workspaceId, t.message).then((frame) => {
+      invitationFrames(t.workspaceId, [t.message]).then(([frame]) => {
+        if (!frame) return;
         for (const v of visitors) {
           v.rememberTouch(t.message.id, t.message.playbookKey);
           v.send(frame);
@@ -106,11 +107,14 @@ export function attachRealtime(app: FastifyInstance, services: Services, opts: {
     }),
   ];
 
-  /** The frame for a touch, live or sent again after a hello. */
-  async function invitationFrame(workspaceId: string, m: OnsiteMessageRecord): Promise<InvitationFrame> {
-    const base = { type: 'invitation', touchId: m.id, kind: m.kind, playbook: m.playbookKey, content: m.content } as const;
+  /** The frames for touches, live or sent again after a hello (the sender is looked up once). */
+  async function invitationFrames(workspaceId: string, ms: OnsiteMessageRecord[]): Promise<InvitationFrame[]> {
     // A hint is the shop speaking; an invitation comes from a person, named in the bubble.
-    return m.kind === 'invite' ? { ...base, from: await invitationSender(workspaceId) } : base;
+    const from = ms.some((m) => m.kind === 'invite') ? await invitationSender(workspaceId) : null;
+    return ms.map((m) => {
+      const base = { type: 'invitation', touchId: m.id, kind: m.kind, playbook: m.playbookKey, content: m.content } as const;
+      return m.kind === 'invite' ? { ...base, from } : base;
+    });
   }
 
   /**
