@@ -53,7 +53,7 @@ describe('suggestions for a customer', () => {
     };
     const [late] = suggestForCustomer(input({}, order(null)));
     expect(late).toMatchObject({ kind: 'late_order', priority: 1, action: { type: 'snippet', query: 'delivery' }, ref: { orderId: 'A-1001' } });
-    expect(late!.text).toBe('Order A-1001 was promised for 2026-11-20 and is 2 days late.');
+    expect(late!.text).toBe('Order A-1001 was promised for 2026-11-20 and is 2 d late.');
     expect(suggestForCustomer(input({}, order(NOW - DAY)))).toEqual([]);
   });
 

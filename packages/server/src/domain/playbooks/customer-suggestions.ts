@@ -1,6 +1,7 @@
 import type { Profile } from '../profile/profile.js';
 import { describeProfile } from '../profile/describe-profile.js';
 import { firstNameOf } from '../profile/customer-name.js';
+import { describeDuration } from '../etiquette/describe-duration.js';
 
 /*
  * "What else could be done" for one customer, beside what the playbooks already did: a pure
@@ -64,12 +65,8 @@ export interface Suggestion {
   ref: Record<string, string | number | null>;
 }
 
-export function ago(ms: number): string {
-  if (ms < HOUR) return `${Math.max(1, Math.round(ms / MIN))} min ago`;
-  if (ms < DAY) return `${Math.round(ms / HOUR)} h ago`;
-  const d = Math.round(ms / DAY);
-  return `${d} day${d === 1 ? '' : 's'} ago`;
-}
+/** "2 h ago", in the words hold-back reasons use (describeDuration). */
+const ago = (ms: number): string => `${describeDuration(ms)} ago`;
 
 function money(value: number, currency: string | null): string {
   return currency ? `${value.toFixed(2)} ${currency}` : value.toFixed(2);
@@ -140,7 +137,7 @@ function lateOrders(input: SuggestionInput): Suggestion[] {
     .filter((o) => (o.status === 'completed' || o.status === 'shipped') && o.promisedBy !== null && o.promisedBy < input.now && o.deliveredAt === null)
     .map((o) => ({
       kind: 'late_order' as const,
-      text: `Order ${o.orderId} was promised for ${new Date(o.promisedBy!).toISOString().slice(0, 10)} and is ${ago(input.now - o.promisedBy!).replace(' ago', '')} late.`,
+      text: `Order ${o.orderId} was promised for ${new Date(o.promisedBy!).toISOString().slice(0, 10)} and is ${describeDuration(input.now - o.promisedBy!)} late.`,
       action: { type: 'snippet' as const, query: 'delivery' }, priority: 1 as const, ref: { orderId: o.orderId, promisedBy: o.promisedBy },
     }));
 }
