@@ -104,10 +104,17 @@ describe.each(await storeFactories())('omotenashi demo simulate ($name)', (facto
 });
 
 describe('omotenashi demo simulate: bad input', () => {
-  it('refuses an unknown --only, a bad --speed and a bad key with a usage error, and an unreachable server with exit 1', async () => {
+  it('refuses an unknown --only, a bad --speed, a stray argument and a bad key with a usage error before contacting the server, and an unreachable server with exit 1', async () => {
+    // Port 9 answers nothing: a flag error must come first, not "cannot reach the server".
     const only = await cli(['demo', 'simulate', '--only', 'nobody', '--write-key', 'wk_x', '--token', 'ot_x', '--url', 'http://127.0.0.1:9']);
-    expect(only.code).toBe(1); // the server is checked first…
-    expect(only.stderr).toContain('cannot reach the server at http://127.0.0.1:9');
+    expect(only.code).toBe(2);
+    expect(only.stderr).toContain('--only must be one of stuck-at-payment, declined-yesterday, birthday-next-week, late-delivery, returns-circling, got "nobody"');
+    const stray = await cli(['demo', 'simulate', 'now', '--write-key', 'wk_x', '--token', 'ot_x', '--url', 'http://127.0.0.1:9']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('unexpected argument "now"');
+    const down = await cli(['demo', 'simulate', '--only', 'late-delivery', '--write-key', 'wk_x', '--token', 'ot_x', '--url', 'http://127.0.0.1:9']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach the server at http://127.0.0.1:9');
     const speed = await cli(['demo', 'simulate', '--speed', '0', '--write-key', 'wk_x', '--token', 'ot_x']);
     expect(speed.code).toBe(2);
     expect(speed.stderr).toContain('--speed must be from 1 to 100, got 0');

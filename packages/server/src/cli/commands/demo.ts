@@ -4,7 +4,7 @@ import type { DemoCredentials } from '../../demo-seed.js';
 import { ShopperBoard } from '../../demo/simulate/board.js';
 import { preflight, runDemoSimulation, type ShopperReport } from '../../demo/simulate/run.js';
 import { SCRIPT_NAMES, type ScriptName } from '../../demo/simulate/scripts.js';
-import { intFlag, isJson, optionalFlag } from '../args.js';
+import { intFlag, isJson, optionalFlag, requirePositionals } from '../args.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from './command.js';
 
@@ -80,9 +80,12 @@ export const demoSimulate: Command = {
     url: { type: 'string' }, 'write-key': { type: 'string' }, token: { type: 'string' },
     speed: { type: 'string' }, only: { type: 'string' },
   },
-  async run(v) {
+  async run(v, positionals) {
+    requirePositionals(positionals, [], USAGE);
+    // Every flag is checked before the server is contacted.
     const target = { url: baseUrl(v), ...credentials(v) };
     const speed = intFlag(v, 'speed', 1, 1, 100);
+    const script = only(v);
     const json = isJson(v);
     const problem = await preflight(target);
     if (problem !== null) throw new CliError(problem, 1);
@@ -92,7 +95,7 @@ export const demoSimulate: Command = {
     if (!json) process.stdout.write(`Playing shoppers against ${target.url}/demo/ (watch them in the console: ${target.url}/console/)\n\n`);
     let reports: ShopperReport[];
     try {
-      reports = await runDemoSimulation({ target, speed, only: only(v), board });
+      reports = await runDemoSimulation({ target, speed, only: script, board });
     } finally {
       board.stop();
     }
