@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../packages/server/src/cli/run-cli.js';
 import { seedDemoWorkspace } from '../packages/server/src/demo-seed.js';
@@ -127,5 +130,28 @@ describe('omotenashi demo simulate: bad input', () => {
     const help = await cli(['demo', 'simulate', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: omotenashi demo simulate [--url URL]');
+  });
+
+  it('reads the credentials npm start wrote beside the database DATABASE_URL names, and says which file is missing or broken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omotenashi-demo-creds-'));
+    vi.stubEnv('DATABASE_URL', `sqlite:${join(dir, 'shop.sqlite')}`);
+    try {
+      const file = join(dir, 'demo-credentials.json');
+      const missing = await cli(['demo', 'simulate', '--url', 'http://127.0.0.1:9']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain(`no demo credentials: ${file} does not exist`);
+      writeFileSync(file, '{not json');
+      const broken = await cli(['demo', 'simulate', '--url', 'http://127.0.0.1:9']);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toContain(`${file} is not valid JSON`);
+      // A good file: the keys are taken from it and the command goes on to the server.
+      writeFileSync(file, JSON.stringify({ workspaceId: 'wsp_x', writeKey: 'wk_saved', apiToken: 'ot_saved', operator: { email: 'a@b.c', password: 'x' } }));
+      const read = await cli(['demo', 'simulate', '--url', 'http://127.0.0.1:9']);
+      expect(read.code).toBe(1);
+      expect(read.stderr).toContain('cannot reach the server at http://127.0.0.1:9');
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

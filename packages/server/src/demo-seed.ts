@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { Config } from './config/config.js';
 import { demoPlaybooks } from './demo/demo-playbooks.js';
 import type { Services } from './services.js';
 
@@ -11,6 +12,16 @@ export interface DemoCredentials {
 }
 
 const DEMO_EMAIL = 'demo@omotenashi.local';
+
+/**
+ * Where `npm start` keeps the demo's secrets: beside the SQLite database, else ./data. Shared by
+ * the server (writes it) and `omotenashi demo simulate` (reads it), so both find the same file
+ * whatever DATABASE_URL says.
+ */
+export function demoCredentialsFile(config: Config): string {
+  const dataDir = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : resolve('data');
+  return join(dataDir, 'demo-credentials.json');
+}
 
 /**
  * First start on an empty database: create the demo workspace (see seedDemoWorkspace). The

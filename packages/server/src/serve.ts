@@ -1,7 +1,6 @@
-import { dirname, join, resolve } from 'node:path';
 import { pino } from 'pino';
 import type { Config } from './config/config.js';
-import { ensureDemoWorkspace } from './demo-seed.js';
+import { demoCredentialsFile, ensureDemoWorkspace } from './demo-seed.js';
 import { openServices } from './services.js';
 import { buildApp } from './transport/http/build-app.js';
 
@@ -9,9 +8,8 @@ import { buildApp } from './transport/http/build-app.js';
 export async function serve(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
   const services = await openServices(config, { defaultMetrics: true, onBackgroundError: (loop, err) => log.warn({ err, loop }, 'background loop failed; it will retry') });
-  const dataDir = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : resolve('data');
   // Seeded before the app is built: the demo shop's page carries the demo workspace's write key.
-  const demo = config.demo ? await ensureDemoWorkspace(services, join(dataDir, 'demo-credentials.json')) : null;
+  const demo = config.demo ? await ensureDemoWorkspace(services, demoCredentialsFile(config)) : null;
   const app = await buildApp(services, {
     logger: { level: config.logLevel }, onRealtimeError: (err) => log.warn({ err }, 'realtime failure'),
     demo: demo ? { writeKey: demo.writeKey } : null,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { DemoCredentials } from '../../demo-seed.js';
+import { loadConfig, type Config } from '../../config/config.js';
+import { demoCredentialsFile, type DemoCredentials } from '../../demo-seed.js';
 import { ShopperBoard } from '../../demo/simulate/board.js';
 import { preflight, runDemoSimulation, type ShopperReport } from '../../demo/simulate/run.js';
 import { SCRIPT_NAMES, type ScriptName } from '../../demo/simulate/scripts.js';
@@ -9,22 +9,24 @@ import { CliError } from '../cli-error.js';
 import type { Command } from './command.js';
 
 const USAGE = 'demo simulate [--url URL] [--write-key K] [--token T] [--speed N] [--only NAME] [--json]';
-const CREDENTIALS = 'data/demo-credentials.json';
 
-/** The demo's secrets: the flags, else what `npm start` wrote to ./data/demo-credentials.json. */
-function credentials(v: Record<string, string | boolean | undefined>): { writeKey: string; token: string } {
+/**
+ * The demo's secrets: the flags, else the file `npm start` wrote (demo-credentials.json beside the
+ * SQLite database, ./data by default), found from the same settings (DATABASE_URL, .env) it used.
+ */
+function credentials(v: Record<string, string | boolean | undefined>, config: () => Config): { writeKey: string; token: string } {
   let writeKey = optionalFlag(v, 'write-key');
   let token = optionalFlag(v, 'token');
   if (writeKey === undefined || token === undefined) {
-    const file = resolve(CREDENTIALS);
+    const file = demoCredentialsFile(config());
     if (!existsSync(file)) {
-      throw new CliError(`no demo credentials: ${CREDENTIALS} does not exist here. Start the server with "npm start" (it seeds the demo and writes that file), run this from the same directory, or pass --write-key and --token`, 2);
+      throw new CliError(`no demo credentials: ${file} does not exist. Start the server with "npm start" (it seeds the demo and writes that file) with the same DATABASE_URL, or pass --write-key and --token`, 2);
     }
     let saved: Partial<DemoCredentials>;
     try {
       saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>;
     } catch (err) {
-      throw new CliError(`${CREDENTIALS} is not valid JSON (${(err as Error).message}); pass --write-key and --token`, 2);
+      throw new CliError(`${file} is not valid JSON (${(err as Error).message}); pass --write-key and --token`, 2);
     }
     writeKey ??= saved.writeKey;
     token ??= saved.apiToken;
@@ -34,8 +36,9 @@ function credentials(v: Record<string, string | boolean | undefined>): { writeKe
   return { writeKey, token };
 }
 
-function baseUrl(v: Record<string, string | boolean | undefined>): string {
-  const raw = optionalFlag(v, 'url') ?? 'http://127.0.0.1:3000';
+/** --url, else where `npm start` with the same settings listens (PUBLIC_URL, or HOST and PORT). */
+function baseUrl(v: Record<string, string | boolean | undefined>, config: () => Config): string {
+  const raw = optionalFlag(v, 'url') ?? config().publicUrl;
   let u: URL;
   try {
     u = new URL(raw);
@@ -82,8 +85,11 @@ export const demoSimulate: Command = {
   },
   async run(v, positionals) {
     requirePositionals(positionals, [], USAGE);
+    // The settings are read only when a flag is missing, and once.
+    let loaded: Config | null = null;
+    const config = (): Config => (loaded ??= loadConfig());
     // Every flag is checked before the server is contacted.
-    const target = { url: baseUrl(v), ...credentials(v) };
+    const target = { url: baseUrl(v, config), ...credentials(v, config) };
     const speed = intFlag(v, 'speed', 1, 1, 100);
     const script = only(v);
     const json = isJson(v);
