@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { starterPlaybooks } from '../packages/server/src/app/care/playbook-files.js';
 import { runCli } from '../packages/server/src/cli/run-cli.js';
 import { seedDemoWorkspace } from '../packages/server/src/demo-seed.js';
 import { startTestApp, TestClock, type TestApp } from './helpers/app.js';
@@ -104,6 +105,23 @@ describe.each(await storeFactories())('omotenashi demo simulate ($name)', (facto
     for (const s of shoppers) expect(r.stderr).toContain(`${s.outcome === 'fired' ? '✓' : '○'} ${s.title} (${s.who}): ${s.headline}`);
     expect(r.stderr).toContain('Stuck at payment (Aiko): on /demo/checkout/payment');
   }, 120_000);
+
+  it('refuses a workspace that is not the demo (a shop running the starter library) and a write key of another workspace, sending nothing', async () => {
+    t = await startTestApp(factory);
+    const demo = await seedDemoWorkspace(t.services);
+    // t.ws is a real shop's workspace: the same starter playbooks, at the library's pace.
+    for (const definition of starterPlaybooks()) await t.services.playbooks.apply(t.ws.id, definition, null);
+    const { http } = await listen(t);
+
+    const shop = await cli(['demo', 'simulate', '--url', http, '--write-key', t.ws.writeKey, '--token', t.ws.apiToken]);
+    expect(shop.code).toBe(1);
+    expect(shop.stderr).toContain('at the library\'s pace, so it is not the demo workspace');
+    const crossed = await cli(['demo', 'simulate', '--url', http, '--write-key', t.ws.writeKey, '--token', demo.apiToken]);
+    expect(crossed.code).toBe(1);
+    expect(crossed.stderr).toContain('the write key is not an active key of the token\'s workspace');
+    // Refused in the preflight: no shopper started (nothing printed, no progress line).
+    expect(shop.stdout + crossed.stdout).toBe('');
+  });
 });
 
 describe('omotenashi demo simulate: bad input', () => {

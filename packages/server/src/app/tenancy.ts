@@ -123,7 +123,8 @@ export class Tenancy {
   }
 }
 
-function hint(secret: string): string {
+/** What lists show of a secret (and what `demo simulate` compares a write key against). */
+export function hint(secret: string): string {
   return `${secret.slice(0, 6)}…${secret.slice(-4)}`;
 }
 

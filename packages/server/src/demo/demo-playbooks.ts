@@ -9,7 +9,8 @@ import { starterPlaybooks } from '../app/care/playbook-files.js';
 
 type Definition = Record<string, unknown>;
 
-const DEMO_NOTE = 'Demo pace (demo workspace only):';
+/** Ends the description of every playbook the demo changed; `demo simulate` looks for it. */
+export const DEMO_NOTE = 'Demo pace (demo workspace only):';
 
 /** The copy of one starter playbook the demo workspace runs, or the playbook itself. */
 function atDemoPace(def: Definition): Definition {

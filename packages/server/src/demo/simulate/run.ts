@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { hint } from '../../app/tenancy.js';
+import { DEMO_NOTE } from '../demo-playbooks.js';
 import type { ShopperBoard } from './board.js';
 import { SCRIPTS, type ScriptName, type ScriptResult } from './scripts.js';
 import { ScriptError, Shopper, type Target } from './shopper.js';
@@ -55,7 +57,13 @@ export async function runDemoSimulation(o: DemoSimulateOptions): Promise<Shopper
   }));
 }
 
-/** Checks the server is there and the credentials work before any shopper starts. */
+/**
+ * Checks the server is there and the credentials work before any shopper starts, and that they are
+ * the demo workspace's: the shoppers add customers, orders and a conversation, which must never
+ * land in a real shop's workspace. The demo is recognised by its demo-pace playbooks (their
+ * descriptions carry DEMO_NOTE; elsewhere the scripts would wait days anyway), and the write key
+ * must be one of that same workspace's keys (the token alone says nothing about the key).
+ */
 export async function preflight(target: Target): Promise<string | null> {
   let ready: Response;
   try {
@@ -64,12 +72,23 @@ export async function preflight(target: Target): Promise<string | null> {
     return `cannot reach the server at ${target.url} (${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}); start it with "npm start" or pass --url`;
   }
   if (!ready.ok) return `the server at ${target.url} is not ready (${ready.status})`;
-  const res = await fetch(`${target.url}/api/v1/playbooks`, { headers: { authorization: `Bearer ${target.token}` } });
+  const admin = (path: string) => fetch(`${target.url}${path}`, { headers: { authorization: `Bearer ${target.token}` } });
+  const res = await admin('/api/v1/playbooks');
   if (res.status === 401 || res.status === 403) return 'the admin API refused the token: pass the demo workspace\'s admin token with --token';
   if (!res.ok) return `GET /api/v1/playbooks answered ${res.status}`;
-  const { items } = await res.json() as { items: { key: string; enabled: boolean }[] };
+  const { items } = await res.json() as { items: { key: string; enabled: boolean; definition: { description?: unknown } }[] };
   const needed = ['stuck-at-payment', 'birthday-week', 'late-delivery', 'returns-help-visits'];
   const missing = needed.filter((k) => !items.some((p) => p.key === k && p.enabled));
   if (missing.length > 0) return `the workspace does not run ${missing.join(', ')}: run the simulation against the demo workspace that "npm start" seeds`;
+  const atLibraryPace = needed.filter((k) => !items.some((p) => p.key === k && typeof p.definition.description === 'string' && p.definition.description.includes(DEMO_NOTE)));
+  if (atLibraryPace.length > 0) {
+    return `the token's workspace runs ${atLibraryPace.join(', ')} at the library's pace, so it is not the demo workspace "npm start" seeds; the simulated shoppers would add customers to it, so nothing was sent: pass the demo workspace's --token and --write-key`;
+  }
+  const keys = await admin('/api/v1/write-keys');
+  if (!keys.ok) return `GET /api/v1/write-keys answered ${keys.status}: the demo workspace's owner token can list its write keys`;
+  const { items: writeKeys } = await keys.json() as { items: { hint: string; revokedAt: string | null }[] };
+  if (!writeKeys.some((k) => k.revokedAt === null && k.hint === hint(target.writeKey))) {
+    return 'the write key is not an active key of the token\'s workspace (the demo workspace); nothing was sent: pass the demo workspace\'s --write-key';
+  }
   return null;
 }
