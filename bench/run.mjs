@@ -134,6 +134,8 @@ const CONV = [
 // user's own (BENCH_INBOX_DB / BENCH_KEEP_DB), both get one temp file, seeded by the first and deleted at the end.
 const sharedInboxDb = CONV.filter(([n]) => n === 'inbox.list.sqlite' || n === 'console.inbox.interactive').length === 2 && !env.BENCH_INBOX_DB && env.BENCH_KEEP_DB !== '1'
   ? join(mkdtempSync(join(tmpdir(), 'omotenashi-bench-shared-')), 'inbox.sqlite') : null;
+// Deleted on every way out (the end, the hard limit's and a signal's process.exit): the full-size file is gigabytes.
+if (sharedInboxDb) process.on('exit', () => rmSync(dirname(sharedInboxDb), { recursive: true, force: true }));
 
 // Everything below is bounded: a hard limit on the whole run.
 const budget = plan.reduce((a, [, s]) => a + s + WARMUP, 0) + (wantEval ? 2 * EVAL_SECONDS + 300 : 0) + (wantTimers ? TIMER_SECONDS + 400 : 0)
@@ -237,7 +239,6 @@ try {
   log(`[bench] FAILED: ${err?.stack ?? err}`);
   process.exitCode = 1;
 }
-if (sharedInboxDb) rmSync(dirname(sharedInboxDb), { recursive: true, force: true });
 
 // ---- results ---------------------------------------------------------------------------------
 const results = [];
