@@ -70,7 +70,9 @@ describe.each(await storeFactories())('manual invitations on $name', (factory) =
     expect(held.outcome).toBe('held_back');
     expect(held.reason).toBe('declined');
     expect(held.detail).toMatch(/declined this playbook 2 h(ours)? ago/);
-    await new Promise((r) => setTimeout(r, 50));
+    // A ping answered on the same socket: an invitation pushed before it would be in front of the pong.
+    s.send({ type: 'ping', id: 'after-hold' });
+    await s.next((f) => f.type === 'pong' && f['id'] === 'after-hold');
     expect(s.of('invitation')).toHaveLength(1);
     expect(await touches(id)).toHaveLength(1);
     expect((await decisions(id))[0]).toMatchObject({ playbook: { key: 'manual' }, outcome: 'held_back', reason: 'declined' });
@@ -98,7 +100,10 @@ describe.each(await storeFactories())('manual invitations on $name', (factory) =
     s.send({ type: 'message', clientMessageId: 'm-1', text: 'hi' });
     await s.next((f) => f.type === 'ack');
     const talking = await idOf('talking');
-    await until(async () => (await invite(talking)).json<{ outcome: string; reason?: string }>().reason === 'in_conversation', 5_000, 'in_conversation hold');
+    // The chat message reaches the care loop as an event; wait for it (reading), then invite once.
+    await until(async () => (await t.api('GET', `/api/v1/customers/${talking}/timeline`)).json<{ items: { name?: string }[] }>().items.some((i) => i.name === 'Omotenashi Conversation Message'), 5_000, 'the chat message recorded');
+    expect((await invite(talking)).json()).toMatchObject({ outcome: 'held_back', reason: 'in_conversation' });
+    expect(await touches(talking)).toEqual([]);
   });
 
   it('respects a consent refusal where the workspace ties service touches to a category', async () => {
