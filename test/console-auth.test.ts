@@ -168,7 +168,9 @@ describe.each(await storeFactories())('console session on $name', (factory) => {
     expect((await withCookie('GET', '/api/v1/workspace', cookie)).statusCode).toBe(401);
     // The session token is revoked in the store, not just forgotten by the browser.
     const tokens = (await t.api('GET', '/api/v1/tokens')).json<{ items: { name: string; revokedAt: string | null }[] }>().items;
-    expect(tokens.filter((x) => x.name.startsWith('session for ')).every((x) => x.revokedAt !== null)).toBe(true);
+    const sessions = tokens.filter((x) => x.name.startsWith('session for '));
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]!.revokedAt).not.toBeNull();
     // Logging out again, or without a cookie, only clears the cookie.
     expect((await withCookie('POST', '/console/api/logout', cookie)).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'POST', url: '/console/api/logout' })).statusCode).toBe(204);
@@ -200,10 +202,14 @@ describe.each(await storeFactories())('console session on $name', (factory) => {
   });
 
   it('serves console pages, deep links and the session API with the strict CSP, nosniff and same-origin referrer', async () => {
-    for (const url of ['/console', '/console/', '/console/inbox/cnv_123', '/console/api/session', '/console/api/nothing-here']) {
+    // Pages: 200 when the console is built, 503 (a page saying how to build it) when not.
+    const expected: [string, number[]][] = [
+      ['/console', [200, 503]], ['/console/', [200, 503]], ['/console/inbox/cnv_123', [200, 503]],
+      ['/console/api/session', [401]], ['/console/api/nothing-here', [404]],
+    ];
+    for (const [url, statuses] of expected) {
       const r = await t.app.inject({ method: 'GET', url });
-      // 200 when the console is built, 503 (a page saying how to build it) when not; 401/404 for the API.
-      expect([200, 503, 401, 404], url).toContain(r.statusCode);
+      expect(statuses, url).toContain(r.statusCode);
       expect(r.headers['content-security-policy'], url).toBe(CSP);
       expect(r.headers['x-content-type-options'], url).toBe('nosniff');
       expect(r.headers['referrer-policy'], url).toBe('same-origin');
