@@ -105,14 +105,14 @@ const stuckAtPayment: Script = {
     ctx.say('asked a question in the chat');
     const customerId = await s.customerId();
     // The acceptance is recorded by the server and ends the ladder: no alert follows.
-    const accepted = await waitFor(async () => {
+    await waitFor(async () => {
       const t = await s.admin<{ items: { kind: string; name?: string }[] }>(`/api/v1/customers/${customerId}/timeline?limit=50`);
       return t.items.some((i) => i.kind === 'event' && i.name === 'Omotenashi Touch Accepted');
     }, 15_000, 'the server to record the accepted invitation');
     const decisions = (await s.decisions(customerId, 'stuck-at-payment')).map(view);
     return {
       outcome: 'fired',
-      headline: `hint, then invitation over the WebSocket; ${accepted ? 'accepted it' : 'answered'} and asked "${question.slice(0, 40)}…" (${sent.conversationId})`,
+      headline: `hint, then invitation over the WebSocket; accepted it and asked "${question.slice(0, 40)}…" (${sent.conversationId})`,
       customerId, received: s.invitations.map((i) => ({ kind: i.kind, playbook: i.playbook, text: textOf(i.content) })),
       decisions, tasks: [], conversationId: sent.conversationId,
     };
