@@ -117,8 +117,11 @@ describe.each(await storeFactories())('invitation sender on $name', (factory) =>
     t = await startTestApp(factory);
     const url = await listen(t);
     const other = await t.services.tenancy.createWorkspace('Other shop');
-    await t.api('POST', '/api/v1/operators', { email: 'spy@other.test', name: 'Spy', role: 'agent', password: 'correct horse battery', avatarUrl: 'https://other.test/spy.png' }, other.apiToken);
-    await t.api('POST', '/api/v1/operators', { email: 'mine@shop.test', name: 'Mine', role: 'agent', password: 'correct horse battery', avatarUrl: '/mine.png' });
+    // Both must exist, or the check below could pass with no other-workspace operator at all.
+    const spy = await t.api('POST', '/api/v1/operators', { email: 'spy@other.test', name: 'Spy', role: 'agent', password: 'correct horse battery', avatarUrl: 'https://other.test/spy.png' }, other.apiToken);
+    expect(spy.statusCode, spy.body).toBe(201);
+    const mine = await t.api('POST', '/api/v1/operators', { email: 'mine@shop.test', name: 'Mine', role: 'agent', password: 'correct horse battery', avatarUrl: '/mine.png' });
+    expect(mine.statusCode, mine.body).toBe(201);
     const s = await shopper(url.ws, 'anon-photo-iso');
     expect((await s.touch('invite'))['from']).toEqual({ name: 'Mine', avatarUrl: '/mine.png' });
   });
