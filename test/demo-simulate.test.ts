@@ -139,6 +139,15 @@ describe('omotenashi demo simulate: bad input', () => {
     const speed = await cli(['demo', 'simulate', '--speed', '0', '--write-key', 'wk_x', '--token', 'ot_x']);
     expect(speed.code).toBe(2);
     expect(speed.stderr).toContain('--speed must be from 1 to 100, got 0');
+    const fast = await cli(['demo', 'simulate', '--speed', '101', '--write-key', 'wk_x', '--token', 'ot_x']);
+    expect(fast.code).toBe(2);
+    expect(fast.stderr).toContain('--speed must be from 1 to 100, got 101');
+    // Both ends of the range are taken: the command goes on to the (unreachable) server.
+    for (const ok of ['1', '100']) {
+      const r = await cli(['demo', 'simulate', '--only', 'late-delivery', '--speed', ok, '--write-key', 'wk_x', '--token', 'ot_x', '--url', 'http://127.0.0.1:9']);
+      expect(r.code, `--speed ${ok}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain('cannot reach the server at http://127.0.0.1:9');
+    }
     const key = await cli(['demo', 'simulate', '--write-key', 'nope', '--token', 'ot_x']);
     expect(key.code).toBe(2);
     expect(key.stderr).toContain("--write-key must be the demo workspace's write key (wk_…)");
