@@ -162,33 +162,18 @@ function durationMs(d: string): number {
 
 /**
  * The demo's stuck-at-payment pace (contract: dwell 10 s on /demo/checkout/payment, invitation 10 s
- * after the hint). When the seed does not have it (yet), a faster copy is saved through the API so
- * the journey can still be watched, and a notice says so: that is a gap in the demo seed to report.
+ * after the hint), read from the seeded playbook. A seed without it is a broken contract, so this
+ * fails rather than saving a faster copy that would let the journey pass anyway.
  */
-export async function demoPace(server: RunningServer): Promise<{ dwellMs: number; inviteAfterMs: number; seeded: boolean }> {
-  let def: any;
-  try {
-    def = (await server.api<{ definition: any }>('GET', '/api/v1/playbooks/stuck-at-payment')).definition;
-  } catch {
-    def = undefined;
-  }
+export async function demoPace(server: RunningServer): Promise<{ dwellMs: number; inviteAfterMs: number }> {
+  const def = (await server.api<{ definition: any }>('GET', '/api/v1/playbooks/stuck-at-payment')).definition;
   const dwellMs = Number(def?.trigger?.dwell?.seconds ?? Infinity) * 1000;
   const inviteStep = (def?.steps as any[] | undefined)?.find((s) => s.action === 'invite');
   const inviteAfterMs = inviteStep?.after ? durationMs(String(inviteStep.after)) : Infinity;
-  const coversDemo = JSON.stringify(def?.trigger ?? {}).includes('/demo/checkout/payment') || JSON.stringify(def?.trigger ?? {}).includes('**');
-  if (dwellMs <= 10_000 && inviteAfterMs <= 10_000 && coversDemo && def?.steps?.[0]?.action === 'hint') return { dwellMs, inviteAfterMs, seeded: true };
-  process.stderr.write(`[browser] the demo seed has no demo-pace stuck-at-payment (dwell ${dwellMs} ms, invite after ${inviteAfterMs} ms, covers /demo: ${coversDemo}); applying a faster copy\n`);
-  await server.api('POST', '/api/v1/playbooks', {
-    key: 'stuck-at-payment', name: 'Stuck at payment', purpose: 'service', priority: 90,
-    trigger: { dwell: { page: { path: { prefix: '/demo/checkout/payment' } }, seconds: 5 } },
-    conditions: [{ fact: 'cart.itemCount', op: 'gt', value: 0 }],
-    steps: [
-      { action: 'hint', title: 'Need a hand with payment?', body: 'You can pay by card, bank transfer, PayPal or on delivery.' },
-      { action: 'invite', after: '5s', message: 'Hello! I am here if anything about the payment step is unclear.' },
-    ],
-    etiquette: { about: ['payment'] },
-  });
-  return { dwellMs: 5_000, inviteAfterMs: 5_000, seeded: false };
+  const trigger = JSON.stringify(def?.trigger ?? {});
+  const coversDemo = trigger.includes('/demo/checkout/payment') || trigger.includes('**');
+  if (dwellMs <= 10_000 && inviteAfterMs <= 10_000 && coversDemo && def?.steps?.[0]?.action === 'hint') return { dwellMs, inviteAfterMs };
+  throw new Error(`the demo seed's stuck-at-payment is not at demo pace (dwell ${dwellMs} ms, invite after ${inviteAfterMs} ms, covers /demo: ${coversDemo}, first step ${String(def?.steps?.[0]?.action)})`);
 }
 
 /** Clicks a shop hook, failing with a message that names it when it is missing. */
