@@ -212,15 +212,23 @@ describeBrowser('console: the XSS corpus is rendered escaped everywhere', () => 
 
   it('each customer page: traits, pages and history render as text, nothing runs', async () => {
     const { page } = cp;
+    const norm = (x: string) => x.replace(/\s+/g, ' ').trim();
+    const unshown: string[] = [];
     for (const s of seeded) {
       await page.evaluate((path) => {
         history.pushState(null, '', path);
         dispatchEvent(new PopStateEvent('popstate'));
       }, `/console/customers/${s.customerId}`);
-      await visible(tid(page, 'customer-panel').or(tid(page, 'customer-name')), `the customer page of payload #${s.payload.id}`);
+      // The previous customer's page stays visible until this one has loaded: wait for this
+      // customer's name, or the scan below would look at the page before.
+      const name = tid(page, 'customer-name');
+      await visible(name, `the customer page of payload #${s.payload.id}`);
+      const shown = await until(async () => norm((await name.textContent()) ?? '').includes(norm(s.payload.text)) || null, `payload #${s.payload.id}'s name on its customer page`, 10_000).catch(() => null);
+      if (!shown) unshown.push(`#${s.payload.id}`);
       await check(page, `customer #${s.payload.id}`);
     }
     expect(summary()).toBe(JSON.stringify({ executed: [], dialogs: [], markerRequests: [], domFindings: [] }, null, 2));
+    expect(unshown, 'payloads whose customer page did not show their name as text').toEqual([]);
   }, 240_000);
 
   it('live visitors and the queue: nothing runs', async () => {
