@@ -148,8 +148,9 @@ describeBrowser('console: an operator takes, answers and resolves a conversation
       await server.api('POST', `/api/v1/conversations/${m.conversationId}/status`, { status: 'resolved' });
       await visitorReceives(v, (f) => f.type === 'conversation' && f['conversation'].csatRequested === true, 'the rating request');
       v.socket.send({ type: 'csat', conversationId: m.conversationId, score: 1, comment: 'Took far too long' });
-      const item = await until(async () => (await server.api<{ items: { id: string; customerId: string; status: string }[] }>('GET', '/api/v1/queue?status=open')).items.find((i) => i.status === 'open'),
-        'the low rating on the queue (GET /api/v1/queue)');
+      const customerId = (await server.api<{ id: string }>('GET', `/api/v1/customers/lookup?anonymousId=${anon}`)).id;
+      const item = await until(async () => (await server.api<{ items: { id: string; customerId: string; status: string }[] }>('GET', '/api/v1/queue?status=open')).items.find((i) => i.customerId === customerId),
+        'this customer\'s low rating on the queue (GET /api/v1/queue)');
 
       await openView(page, server, '/queue', 'queue', 'the queue view');
       const entry = page.locator(`[data-testid="queue-item"][data-item-id="${item.id}"]`);
