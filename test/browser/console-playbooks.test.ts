@@ -79,7 +79,8 @@ describeBrowser('console: the playbook editor', () => {
     const listedBefore = before.items.map((p) => `${p.key}@${p.version}`).sort();
     await openView(page, server, '/playbooks', 'playbooks', 'the playbooks list');
     // The starter playbooks of the demo workspace are listed.
-    await until(async () => (await tid(page, 'playbook-row').count()) >= Math.min(1, before.items.length), 'the playbook rows');
+    expect(before.items.length, 'the demo workspace has its starter playbooks').toBeGreaterThan(0);
+    await until(async () => (await tid(page, 'playbook-row').count()) >= 1, 'the playbook rows');
     await tid(page, 'playbook-new').click();
     await visible(tid(page, 'playbook-editor'), 'the playbook editor');
 
