@@ -15,7 +15,7 @@ describeBrowser('widget: the npm import', () => {
     [server, browser] = [s, b];
   });
 
-  it('loadOmotenashi() adds the widget, and calls made before the script arrived reach the server in order', async () => {
+  it('loadOmotenashi() adds the widget once, and a call made before the script arrived reaches the server', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
     await context.route(`${server.base}/__test/npm/index.js`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: NPM_ENTRY }));
     await servePage(context, `${server.base}/__test/npm`, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bundled shop</title></head>
