@@ -66,7 +66,7 @@ function minutes(v: unknown, unit: 'ms' | 's' | 'min'): number | null {
   return unit === 'ms' ? x / 60_000 : unit === 's' ? x / 60 : x;
 }
 
-export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unknown): ConversationsReport {
+export function normalizeConversations(raw: unknown): ConversationsReport {
   const r = obj(raw);
   const fr = obj(r.firstResponse ?? r.firstResponseTimes ?? r.firstResponseDistribution);
   const slaMinutes = nn(fr.slaMinutes ?? fr.targetMinutes) ?? minutes(fr.slaMs ?? fr.targetMs, 'ms') ?? minutes(fr.slaSeconds ?? fr.targetSeconds, 's');
@@ -75,7 +75,7 @@ export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unkno
     return { label: String(b.label ?? (up === null ? `>${i}` : `≤${up < 1 ? `${Math.round(up * 60)}s` : up < 60 ? `${up}m` : `${Math.round(up / 60)}h`}`)), upToMinutes: up, count: n(b.count ?? b.conversations ?? b.n) };
   });
 
-  const slaRows = arr(obj(r.sla ?? r.attainment ?? r.slaAttainment).byDay ?? obj(sla).byDay);
+  const slaRows = arr(obj(r.sla ?? r.attainment ?? r.slaAttainment).byDay);
   const attainment = series(slaRows, [['first_response', (row) => {
     if (typeof row.attainment === 'number') return row.attainment;
     const fr1 = obj(row.first_response ?? row.firstResponse);
@@ -83,7 +83,7 @@ export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unkno
     return met + br ? met / (met + br) : null;
   }]]);
 
-  const csatRows = arr(obj(r.satisfaction ?? r.csat).byDay ?? obj(csat).byDay);
+  const csatRows = arr(obj(r.satisfaction ?? r.csat).byDay);
   const satisfaction = series(csatRows, [['average', (row) => nn(row.average ?? row.avg ?? row.score)]]);
 
   const waitRows = arr(obj(r.waits ?? r.waitTimes ?? r.wait).byDay ?? fr.byDay);
@@ -98,7 +98,7 @@ export function normalizeConversations(raw: unknown, sla?: unknown, csat?: unkno
   const waits = series(waitRows, [['median', pickWait(['median', 'p50'])], ['p90', pickWait(['p90'])], ['max', pickWait(['max', 'longest'])]]);
 
   return {
-    firstResponse: { buckets, slaMinutes, withinSla: nn(fr.withinSla ?? fr.withinSlaShare ?? fr.attainment ?? obj(obj(obj(r.sla).targets).first_response).attainment ?? obj(obj(obj(sla).targets).first_response).attainment), median: nn(fr.medianMinutes) ?? minutes(fr.medianMs, 'ms') ?? minutes(fr.medianSeconds, 's') },
+    firstResponse: { buckets, slaMinutes, withinSla: nn(fr.withinSla ?? fr.withinSlaShare ?? fr.attainment ?? obj(obj(obj(r.sla).targets).first_response).attainment), median: nn(fr.medianMinutes) ?? minutes(fr.medianMs, 'ms') ?? minutes(fr.medianSeconds, 's') },
     attainment, satisfaction, waits,
     waitingNow: r.waitingNow ? { count: n(obj(r.waitingNow).count), longestMs: nn(obj(r.waitingNow).longestWaitMs) } : null,
   };
