@@ -5,7 +5,7 @@
  * suggestions for what else could be done (GET /customers/:id/suggestions), each with its action.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, errorText } from '../lib/api';
+import { api, errorText } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { socket } from '../lib/realtime';
@@ -14,7 +14,7 @@ import { displayName, rememberCustomer } from '../lib/customers';
 import type { Conversation, CustomerView, Decision } from '../lib/types';
 import { useNow } from '../components/sla';
 import { requestSnippet } from '../lib/composer-bridge';
-import { inviteOutcome } from './live-visitors';
+import { InviteResult, sendInvite } from '../lib/invite';
 
 /** Fallback only: `visitor.activity` frames refresh the panel as the customer browses. */
 const LIVE_MS = 30_000;
@@ -332,19 +332,14 @@ function SuggestionAction({ customerId, action, besideConversation }: { customer
   const send = async () => {
     setBusy(true);
     setResult(null);
-    try {
-      setResult(inviteOutcome(await api.post<Record<string, unknown>>(`/api/v1/visitors/${encodeURIComponent(customerId)}/invite`, { message: action.message })));
-    } catch (err) {
-      setResult({ ok: false, text: err instanceof ApiError && err.status !== 401 ? t('visitors.heldBack', { reason: err.message }) : errorText(err) });
-    } finally {
-      setBusy(false);
-    }
+    setResult(await sendInvite(customerId, action.message));
+    setBusy(false);
   };
   return (
     <div class="suggestion-action">
       {!result?.ok && <p class="muted small">{t('suggestion.inviteTitle', { message: action.message })}</p>}
       {!result?.ok && <button type="button" class="btn tiny" data-testid="suggestion-invite" disabled={busy} onClick={() => void send()}>{t('suggestion.invite')}</button>}
-      {result && <p class={`small ${result.ok ? 'ok-text' : 'warn-text'}`} role="status" data-testid="invite-result" data-ok={String(result.ok)}>{result.text}</p>}
+      {result && <InviteResult result={result} />}
     </div>
   );
 }

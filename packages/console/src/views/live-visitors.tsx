@@ -5,8 +5,9 @@
  * 30 s as a fallback (for visitors leaving, and frames missed while the socket was down).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, errorText } from '../lib/api';
-import { t, tMaybe } from '../lib/i18n';
+import { api, errorText } from '../lib/api';
+import { InviteResult, sendInvite, type InviteOutcome } from '../lib/invite';
+import { t } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { duration, money } from '../lib/format';
 import { useNow } from '../components/sla';
@@ -140,19 +141,6 @@ export function LiveVisitors() {
   );
 }
 
-interface InviteOutcome { ok: boolean; text: string }
-
-/** Reads the invite answer in whichever form the route gives it: an outcome, or an error. */
-export function inviteOutcome(r: Record<string, any> | undefined): InviteOutcome {
-  const outcome = r?.outcome ?? r?.decision?.outcome ?? r?.status;
-  const reason = r?.reason ?? r?.decision?.reason ?? null;
-  const why = r?.detail ?? r?.explanation?.etiquette ?? r?.decision?.explanation?.etiquette ?? r?.message ?? r?.explanation?.summary ?? null;
-  if (outcome === 'held_back' || outcome === 'held' || r?.heldBack === true || r?.sent === false) {
-    return { ok: false, text: t('visitors.heldBack', { reason: [reason ? tMaybe('reason', String(reason)) : null, why].filter(Boolean).join(': ') || '—' }) };
-  }
-  return { ok: true, text: r?.delivered === false || r?.deliveredTo === 0 ? t('visitors.savedNotDelivered') : t('visitors.sent') };
-}
-
 function InviteButton({ customerId }: { customerId: string }) {
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState(t('visitors.defaultInvite'));
@@ -163,18 +151,10 @@ function InviteButton({ customerId }: { customerId: string }) {
     e.preventDefault();
     setBusy(true);
     setResult(null);
-    try {
-      const r = await api.post<Record<string, any>>(`/api/v1/visitors/${encodeURIComponent(customerId)}/invite`, { message });
-      const o = inviteOutcome(r);
-      setResult(o);
-      if (o.ok) setOpen(false);
-    } catch (err) {
-      if (err instanceof ApiError && err.status !== 401) {
-        setResult({ ok: false, text: t('visitors.heldBack', { reason: err.message }) });
-      } else setResult({ ok: false, text: errorText(err) });
-    } finally {
-      setBusy(false);
-    }
+    const o = await sendInvite(customerId, message);
+    setResult(o);
+    setBusy(false);
+    if (o.ok) setOpen(false);
   };
 
   return (
@@ -190,7 +170,7 @@ function InviteButton({ customerId }: { customerId: string }) {
           </div>
         </form>
       )}
-      {result && <p class={`small ${result.ok ? 'ok-text' : 'warn-text'}`} role="status" data-testid="invite-result" data-ok={String(result.ok)}>{result.text}</p>}
+      {result && <InviteResult result={result} />}
     </div>
   );
 }
