@@ -9,7 +9,7 @@ import { onLang } from './lib/i18n';
 import { loadSession } from './lib/session';
 import { match, navigate, useRoute } from './lib/router';
 import { socket } from './lib/realtime';
-import type { OperatorInfo, OperatorRow } from './lib/types';
+import type { OperatorInfo, OperatorRow, Presence } from './lib/types';
 import { AppContext, type AppState } from './context';
 import { Login } from './views/login';
 import { Shell } from './views/shell';
@@ -43,7 +43,7 @@ export function App() {
 function Authed({ me, onMe, onLogout }: { me: OperatorInfo; onMe: (me: OperatorInfo) => void; onLogout: () => void }) {
   const route = useRoute();
   const [operators, setOperators] = useState<OperatorRow[]>([]);
-  const [presence, setPresence] = useState<Record<string, string>>({});
+  const [presence, setPresence] = useState<Record<string, Presence>>({});
 
   useEffect(() => {
     socket.start();

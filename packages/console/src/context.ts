@@ -1,10 +1,10 @@
 import { createContext } from 'preact';
-import type { OperatorInfo, OperatorRow } from './lib/types';
+import type { OperatorInfo, OperatorRow, Presence } from './lib/types';
 
 export interface AppState {
   me: OperatorInfo;
   operators: OperatorRow[];
-  presence: Record<string, string>;
+  presence: Record<string, Presence>;
 }
 
 export const AppContext = createContext<AppState>({ me: { id: '', email: '', name: '', role: 'agent' }, operators: [], presence: {} });

@@ -3,7 +3,9 @@
  * header on every state-changing call, and the API's error shape turned into an ApiError.
  */
 
-export interface Issue { path: string; code?: string; message: string }
+import type { ErrorBody, Issue } from '@omotenashi/protocol';
+
+export type { Issue };
 
 export class ApiError extends Error {
   constructor(
@@ -38,7 +40,7 @@ async function parseError(res: Response): Promise<ApiError> {
   let message = res.statusText || `request failed (${res.status})`;
   let issues: Issue[] = [];
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; issues?: Issue[] } };
+    const body = (await res.json()) as Partial<ErrorBody>;
     if (body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;

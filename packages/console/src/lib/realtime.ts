@@ -3,9 +3,10 @@
  * carries no token. Reconnects with full-jitter backoff; after a reconnect the listeners get a
  * `reconnected` signal, because operators' sockets do not replay what was missed.
  */
-import type { InboxEvent, OperatorWelcome, Presence } from './types';
+import type { OperatorServerFrame, Presence } from '@omotenashi/protocol';
 
-export type RealtimeFrame = InboxEvent | OperatorWelcome | { type: 'reconnected' } | { type: 'pong' } | { type: 'error'; code: string; message: string };
+/** What the server sends, plus the socket's own signal after a reconnect. */
+export type RealtimeFrame = OperatorServerFrame | { type: 'reconnected' };
 type Listener = (frame: RealtimeFrame) => void;
 
 export type SocketState = 'connecting' | 'open' | 'closed';

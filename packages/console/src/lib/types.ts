@@ -4,9 +4,9 @@
  * console must survive a server that adds or omits them.
  */
 export type {
-  Conversation, ConversationCounts, ConversationPage, Message, AttachmentRef, Presence, Priority,
-  ConversationStatus, SlaState, ChannelName, InboxEvent, OperatorWelcome,
+  Conversation, ConversationCounts, ConversationPage, Message, AttachmentRef, Presence,
 } from '@omotenashi/protocol';
+import type { Presence } from '@omotenashi/protocol';
 
 export interface OperatorInfo {
   id: string;
@@ -19,7 +19,7 @@ export interface OperatorInfo {
 }
 
 export interface OperatorRow extends OperatorInfo {
-  presence?: 'online' | 'away' | 'offline';
+  presence?: Presence;
   teams?: string[];
   disabled?: boolean;
 }
