@@ -3,7 +3,7 @@
  * lazily (a few at a time, cached), and rows render first with what they have.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
+import { ApiError, api } from './api';
 import type { CustomerView } from './types';
 
 export function displayName(c: CustomerView | null | undefined): string | null {
@@ -37,7 +37,9 @@ export function fetchCustomer(id: string, fresh = false): Promise<CustomerView |
   if (inflight && !fresh) return inflight;
   const p = slot(() => api.get<CustomerView>(`/api/v1/customers/${encodeURIComponent(id)}`))
     .then((c) => { cache.set(id, c); return c; })
-    .catch(() => { cache.set(id, null); return null; })
+    // A name is a nicety in a list row: without one the row says "anonymous". Only "no such
+    // customer" is remembered; a failed read (a 5xx, the network) is tried again next time.
+    .catch((err: unknown) => { if (err instanceof ApiError && err.status === 404) cache.set(id, null); return null; })
     .finally(() => pending.delete(id));
   pending.set(id, p);
   return p;
