@@ -198,4 +198,29 @@ describeBrowser('widget: tracking in a single-page shop, and consent', () => {
     }, 'the page views sent after consent to be stored', 10_000, 250);
     await context.close();
   }, 40_000);
+
+  it('a withdrawn consent holds on the next page: after consent({analytics: false, service: false}) a reload sends nothing', async () => {
+    const context = await browser.newContext();
+    const url = `${server.base}/__test/withdraw/`;
+    await servePage(context, url, shopPage(server)); // no data-require-consent: tracking starts allowed
+    const page = await context.newPage();
+    const batches = watchBatches(page);
+    await page.goto(url);
+    await until(() => batches.events().some((e) => e.type === 'page') || undefined, 'the first page view', 10_000, 100);
+    await page.evaluate(() => (globalThis as any).Omotenashi.consent({ analytics: false, service: false }));
+    const kept = await page.evaluate(() => {
+      const ls = (globalThis as any).localStorage;
+      return { consent: ls.getItem('omotenashi.consent'), anonymousId: ls.getItem('omotenashi.anonymousId') };
+    });
+    expect(JSON.parse(kept.consent), 'the refusal is stored').toEqual({ analytics: false, service: false });
+    expect(kept.anonymousId, 'the stored anonymous id is forgotten').toBeNull();
+
+    const before = batches.requests.length;
+    await page.reload();
+    await until(() => page.evaluate(() => (globalThis as any).Omotenashi?._loaded === true), 'the widget to load again', 10_000);
+    await page.evaluate(() => (globalThis as any).Omotenashi.track('Coupon Applied', { code: 'TEA10' }));
+    await page.waitForTimeout(4_000); // longer than the tracker's flush interval
+    expect(batches.requests.slice(before).map((r) => r.postData()), 'no /v1/batch request after the refusal').toEqual([]);
+    await context.close();
+  }, 40_000);
 });

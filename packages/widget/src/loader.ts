@@ -46,6 +46,11 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     store.set(KEYS.anonymousId, anonymousId);
     if (user) store.set(KEYS.user, JSON.stringify(user));
   };
+  // Consent withdrawn: the identifiers stored under the old yes go too (kept in memory for this page).
+  const forgetIds = () => {
+    store.remove(KEYS.anonymousId);
+    store.remove(KEYS.user);
+  };
   persistIds();
 
   const tracker = new Tracker(cfg, gate, { anonymousId: () => anonymousId, userId: () => user?.userId ?? null }, (e) => e.composedPath().includes(shell.host));
@@ -214,10 +219,13 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
       closeChat();
     },
     consent(answers?: unknown) {
-      if (!answers || typeof answers !== 'object') return;
+      if (!answers || typeof answers !== 'object') return console.warn('[omotenashi] consent needs an object such as {analytics: true, service: true}');
       gate.set(answers);
-      if (mayStore()) store.set(KEYS.consent, JSON.stringify(gate.current));
-      persistIds();
+      // Stored whatever the answer: a "no" must reach the next page as surely as a yes, or that
+      // page would start from the old yes (or the default) and track again. It is no identifier.
+      store.set(KEYS.consent, JSON.stringify(gate.current));
+      if (mayStore()) persistIds();
+      else forgetIds();
       tracker.consentChanged();
       if (gate.allows('service')) connect();
       else if (!chat?.isOpen) disconnect();
