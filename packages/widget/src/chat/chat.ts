@@ -6,13 +6,13 @@ import type { AttachmentRef, Message, VisitorConversation } from '@omotenashi/pr
 import type { ChatHost, ChatPanel, Greeting } from '../chat-contract.js';
 import { el, fillAvatar } from '../dom.js';
 import { fill, formatMinutes, initials } from '../i18n.js';
+import { KEYS, store, uuid } from '../storage.js';
 import { CHAT_CSS } from './chat-styles.js';
 import { parseMarkdown, type Inline } from './markdown.js';
 import { Thread, pickConversation } from './thread.js';
 
 const TYPING_IDLE_MS = 3_000;
 const TYPING_SHOWN_MS = 10_000;
-const EMAIL_KEY = 'omotenashi.email';
 
 function renderInline(nodes: Inline[], into: HTMLElement): void {
   for (const n of nodes) {
@@ -65,6 +65,8 @@ export function mount(host: ChatHost): ChatPanel {
   let loadedFor: string | null | undefined;
   let greeting: Greeting | null = null;
   const rated = new Set<string>();
+  // Read once; kept here as well, so that the thanks shows even where localStorage is unavailable.
+  let savedEmail = store.get(KEYS.email);
   const offs: (() => void)[] = [];
 
   // ---- DOM -----------------------------------------------------------------------------------
@@ -193,9 +195,8 @@ export function mount(host: ChatHost): ChatPanel {
     const minutes = host.replyWithinMinutes ?? w!.replyWithinMinutes;
     offline.textContent = '';
     offline.append(el('p', {}, fill(s.offline, { time: formatMinutes(minutes, host.locale) })));
-    const saved = localStorage.getItem(EMAIL_KEY);
-    if (saved) {
-      offline.append(el('p', { role: 'status' }, fill(s.emailSaved, { email: saved })));
+    if (savedEmail) {
+      offline.append(el('p', { role: 'status' }, fill(s.emailSaved, { email: savedEmail })));
       return;
     }
     const input = el('input', { type: 'email', required: '', autocomplete: 'email', placeholder: s.email, 'aria-label': s.email });
@@ -204,12 +205,8 @@ export function mount(host: ChatHost): ChatPanel {
       e.preventDefault();
       const email = input.value.trim();
       if (!input.checkValidity() || !email) return input.reportValidity();
-      host.saveEmail(email);
-      try {
-        localStorage.setItem(EMAIL_KEY, email);
-      } catch {
-        // storage unavailable: thanked anyway
-      }
+      host.saveEmail(email); // stores it for the next pages too
+      savedEmail = email;
       renderOffline();
     });
     offline.append(form);
@@ -325,7 +322,7 @@ export function mount(host: ChatHost): ChatPanel {
   });
 
   function send(text: string, attachmentIds?: string[]): void {
-    const clientMessageId = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+    const clientMessageId = uuid();
     if (text) {
       thread.send({ clientMessageId, text, state: 'sending' });
       render();
