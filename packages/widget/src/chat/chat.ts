@@ -369,7 +369,9 @@ export function mount(host: ChatHost): ChatPanel {
       if (ids.length < chosen.length) {
         log.append(el('li', { 'data-part': 'message', 'data-author': 'system' }, el('div', { class: 'bubble', role: 'alert' }, s.uploadFailed)));
       }
-      if (ids.length) send(textarea.value.trim(), ids);
+      // The text goes with the files; when none got through it stays in the box, not lost.
+      if (!ids.length) return;
+      send(textarea.value.trim(), ids);
       textarea.value = '';
     })();
   });
