@@ -252,6 +252,14 @@ export function mount(host: ChatHost): ChatPanel {
     markRead();
   }
 
+  /** Loads the history; a failure is reported and tried again on the next open or welcome. */
+  function refreshHistory(): void {
+    loadHistory().catch((e: unknown) => {
+      loadedFor = undefined;
+      console.warn('[omotenashi] could not load the chat history', e);
+    });
+  }
+
   function markRead(): void {
     if (!isOpen || !conv || document.visibilityState === 'hidden') return;
     const seq = thread.lastOperatorSeq;
@@ -262,7 +270,7 @@ export function mount(host: ChatHost): ChatPanel {
     host.on('welcome', () => {
       renderOffline();
       if (!conv) use(pickConversation(host.client().conversations));
-      if (isOpen) void loadHistory().catch(() => undefined);
+      if (isOpen) refreshHistory();
     }),
     host.on('conversation', (c) => {
       if (!conv || c.id === conv.id) use(c);
@@ -389,7 +397,7 @@ export function mount(host: ChatHost): ChatPanel {
       isOpen = true;
       renderOffline();
       render();
-      void loadHistory().catch(() => undefined);
+      refreshHistory();
       markRead();
       textarea.focus();
     },
