@@ -189,13 +189,14 @@ export class Tracker {
 
   /** Form errors on opted-in forms: native `invalid` events and `aria-invalid="true"`. */
   private watchForms(selectors: string): void {
+    try {
+      document.querySelector(selectors);
+    } catch {
+      console.error(`[omotenashi] data-track-form-errors="${selectors}" is not a valid CSS selector list: form errors are not tracked`);
+      return;
+    }
     const report = (field: Element, message: string) => {
-      let form: Element | null;
-      try {
-        form = field.closest(selectors);
-      } catch {
-        return; // not a valid selector list
-      }
+      const form = field.closest(selectors);
       if (!form) return;
       const props = { form: describeElement(form), field: field.getAttribute('name') || field.id || describeElement(field), message: message.slice(0, 200) };
       const key = JSON.stringify(props);
