@@ -78,6 +78,29 @@ describe('idle', () => {
     w.stop();
     vi.useRealTimers();
   });
+
+  it('sets no timer per input event: a burst of mousemoves leaves the one timer armed', () => {
+    vi.useFakeTimers();
+    let set = 0;
+    let cleared = 0;
+    const fired: number[] = [];
+    const w = new IdleWatch(60_000, () => fired.push(Date.now()), {
+      setTimeout: (cb, ms) => (set++, setTimeout(cb, ms)),
+      clearTimeout: (id) => (cleared++, clearTimeout(id as number)),
+    });
+    for (let i = 0; i < 1_000; i++) {
+      w.activity();
+      vi.advanceTimersByTime(10);
+    }
+    expect({ set, cleared }).toEqual({ set: 1, cleared: 0 });
+    // Still 60 s after the last of them, not after the first.
+    vi.advanceTimersByTime(59_000);
+    expect(fired).toHaveLength(0);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toHaveLength(1);
+    w.stop();
+    vi.useRealTimers();
+  });
 });
 
 describe('element description', () => {

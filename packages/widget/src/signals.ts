@@ -75,28 +75,42 @@ export function isNewRoute(prev: string | null, next: string): boolean {
   return prev === null || routeKey(prev) !== routeKey(next);
 }
 
-/** Fires `onIdle` once after `ms` without activity; activity re-arms it. */
+/**
+ * Fires `onIdle` once after `ms` without activity; activity re-arms it. `activity()` runs on every
+ * mousemove and scroll event, so it only notes the time: the one timer, when it fires early,
+ * waits out the rest instead of being cleared and set again per event.
+ */
 export class IdleWatch {
-  private t: unknown;
+  private t: unknown = undefined;
+  private last = 0;
   idle = false;
 
   constructor(
     private readonly ms: number,
     private readonly onIdle: () => void,
     private readonly timers: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(id: unknown): void },
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   activity(): void {
+    this.last = this.now();
     this.idle = false;
-    this.timers.clearTimeout(this.t);
-    this.t = this.timers.setTimeout(() => {
-      this.idle = true;
-      this.onIdle();
-    }, this.ms);
+    if (this.t === undefined) this.arm(this.ms);
   }
 
   stop(): void {
     this.timers.clearTimeout(this.t);
+    this.t = undefined;
+  }
+
+  private arm(ms: number): void {
+    this.t = this.timers.setTimeout(() => {
+      this.t = undefined;
+      const left = this.last + this.ms - this.now();
+      if (left > 0) return this.arm(left);
+      this.idle = true;
+      this.onIdle();
+    }, ms);
   }
 }
 
