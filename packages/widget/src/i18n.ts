@@ -26,7 +26,6 @@ const en = {
   reconnecting: 'Reconnecting…',
   uploadFailed: 'The file could not be sent.',
   newMessage: 'New message from {name}: {text}',
-  invitationFrom: '{name} from {team}',
   unread: '{n} unread',
   more: 'Learn more',
 } as const;
@@ -60,7 +59,6 @@ const ja: Strings = {
   reconnecting: '再接続中…',
   uploadFailed: 'ファイルを送信できませんでした。',
   newMessage: '{name}から新しいメッセージ：{text}',
-  invitationFrom: '{team}の{name}',
   unread: '未読{n}件',
   more: '詳しく見る',
 };
@@ -92,7 +90,6 @@ const ru: Strings = {
   reconnecting: 'Переподключение…',
   uploadFailed: 'Не удалось отправить файл.',
   newMessage: 'Новое сообщение от {name}: {text}',
-  invitationFrom: '{name}, {team}',
   unread: 'Непрочитанных: {n}',
   more: 'Подробнее',
 };
@@ -124,7 +121,6 @@ const vi: Strings = {
   reconnecting: 'Đang kết nối lại…',
   uploadFailed: 'Không gửi được tệp.',
   newMessage: 'Tin nhắn mới từ {name}: {text}',
-  invitationFrom: '{name}, {team}',
   unread: '{n} chưa đọc',
   more: 'Xem thêm',
 };

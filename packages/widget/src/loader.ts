@@ -26,7 +26,7 @@ function findScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[data-write-key][src*="widget.js"]');
 }
 
-function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
+function start(cfg: WidgetConfig, pre: Pre): void {
   const gpc = cfg.honorGpc && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const gate = new ConsentGate({ requireConsent: cfg.requireConsent, gpc }, store.json<ConsentAnswers>(KEYS.consent) ?? {});
   // The shop's choice first (attribute, then snippet config), then the page's language (the
@@ -238,7 +238,7 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
       chat = null;
       loading = null;
       store.remove(`omotenashi:${cfg.writeKey}:${anonymousId}`);
-      for (const k of [KEYS.user, KEYS.dismissed, KEYS.email, KEYS.chat]) store.remove(k);
+      for (const k of [KEYS.user, KEYS.dismissed, KEYS.email]) store.remove(k);
       dismissed.clear();
       user = null;
       anonymousId = uuid();
@@ -276,7 +276,6 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
   };
   if (document.body) boot();
   else document.addEventListener('DOMContentLoaded', boot);
-  void script;
 }
 
 (() => {
@@ -289,5 +288,5 @@ function start(script: HTMLScriptElement, cfg: WidgetConfig, pre: Pre): void {
     console.error('[omotenashi] widget.js needs its <script src> and a data-write-key attribute');
     return;
   }
-  start(script, cfg, pre);
+  start(cfg, pre);
 })();

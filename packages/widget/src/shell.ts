@@ -49,10 +49,6 @@ export class Shell {
     if (!this.host.isConnected) document.body.append(this.host);
   }
 
-  unmount(): void {
-    this.host.remove();
-  }
-
   announce(text: string): void {
     // Cleared first, so that the same words twice are announced twice.
     this.live.textContent = '';

@@ -36,7 +36,6 @@ export const KEYS = {
   consent: 'omotenashi.consent',
   dismissed: 'omotenashi.dismissed',
   email: 'omotenashi.email',
-  chat: 'omotenashi.chat',
 } as const;
 
 export function uuid(): string {
