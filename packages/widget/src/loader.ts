@@ -12,7 +12,7 @@ import { ConsentGate, type ConsentAnswers } from './consent.js';
 import { safeUrl } from './dom.js';
 import { Emitter } from './emitter.js';
 import { LOCALES, fill, pickLocale } from './i18n.js';
-import { HOST_ID, Shell } from './shell.js';
+import { HOST_ID, Shell, invitationText } from './shell.js';
 import { KEYS, store, uuid } from './storage.js';
 import { Tracker } from './tracker.js';
 
@@ -122,10 +122,7 @@ function start(cfg: WidgetConfig, pre: Pre): void {
     shown.add(inv.touchId);
     pub.emit('invitation', inv);
     if (inv.kind === 'hint') shell.showHint(inv);
-    else {
-      const from = inv.from;
-      shell.showInvitation(inv, from?.name || s.team, photoOf(inv));
-    }
+    else shell.showInvitation(inv, inv.from?.name || s.team, photoOf(inv));
   });
 
   // ---- chat panel (lazy) ---------------------------------------------------------------------
@@ -177,11 +174,8 @@ function start(cfg: WidgetConfig, pre: Pre): void {
     hintLink: (inv) => answer(inv, 'accepted'),
     hintDismiss: (inv) => answer(inv, 'dismissed'),
     accept: (inv) => {
-      const c = inv.content as { message?: unknown; text?: unknown } | null;
-      const from = inv.from;
-      const text = typeof c?.message === 'string' ? c.message : typeof c?.text === 'string' ? c.text : '';
       answer(inv, 'accepted');
-      void openChat({ name: from?.name || s.team, avatarUrl: photoOf(inv), text }).catch(report);
+      void openChat({ name: inv.from?.name || s.team, avatarUrl: photoOf(inv), text: invitationText(inv) }).catch(report);
     },
     dismiss: (inv) => answer(inv, 'dismissed'),
   });

@@ -13,6 +13,12 @@ export interface ShellHandlers {
   dismiss(inv: InvitationFrame): void;
 }
 
+/** An invitation's message (`content.message`, or `content.text`), '' when it has none. */
+export function invitationText(inv: InvitationFrame): string {
+  const c = inv.content as { message?: unknown; text?: unknown } | null;
+  return typeof c?.message === 'string' ? c.message : typeof c?.text === 'string' ? c.text : '';
+}
+
 const CHAT_ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
 
 /**
@@ -89,8 +95,7 @@ export class Shell {
 
   /** The second cup: an operator's invitation, answered with one click either way. */
   showInvitation(inv: InvitationFrame, name: string, avatarUrl: string | null): void {
-    const c = (inv.content ?? {}) as { message?: unknown; text?: unknown };
-    const text = typeof c.message === 'string' ? c.message : typeof c.text === 'string' ? c.text : '';
+    const text = invitationText(inv);
     const av = el('div', { class: 'av', 'aria-hidden': 'true' });
     fillAvatar(av, safeUrl(avatarUrl), initials(name));
     const yes = el('button', { type: 'button', class: 'btn', 'data-action': 'accept' }, this.s.accept);
