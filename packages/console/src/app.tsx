@@ -43,6 +43,7 @@ export function App() {
 function Authed({ me, onMe, onLogout }: { me: OperatorInfo; onMe: (me: OperatorInfo) => void; onLogout: () => void }) {
   const route = useRoute();
   const [operators, setOperators] = useState<OperatorRow[]>([]);
+  const [operatorsError, setOperatorsError] = useState<string | null>(null);
   const [presence, setPresence] = useState<Record<string, Presence>>({});
 
   useEffect(() => {
@@ -51,7 +52,8 @@ function Authed({ me, onMe, onLogout }: { me: OperatorInfo; onMe: (me: OperatorI
       if (f.type === 'welcome') setPresence({ ...f.presence });
       else if (f.type === 'presence') setPresence((p) => ({ ...p, [f.operatorId]: f.presence }));
     });
-    api.get<{ items: OperatorRow[] }>('/api/v1/operators').then((r) => setOperators(r.items)).catch(() => setOperators([]));
+    // Without the list, assignment menus are empty: say so rather than show an inbox that cannot assign.
+    api.get<{ items: OperatorRow[] }>('/api/v1/operators').then((r) => setOperators(r.items), (err: unknown) => setOperatorsError(err instanceof Error ? err.message : String(err)));
     return () => { off(); socket.stop(); };
   }, []);
 
@@ -73,7 +75,10 @@ function Authed({ me, onMe, onLogout }: { me: OperatorInfo; onMe: (me: OperatorI
         onMe(next);
         // Other views name operators from this list: they follow a new name and photo at once.
         setOperators((ops) => ops.map((o) => (o.id === next.id ? { ...o, name: next.name, avatarUrl: next.avatarUrl ?? null } : o)));
-      }}>{view}</Shell>
+      }}>
+        {operatorsError && <p class="error pad" role="alert">{t('app.loadFailed')} {t('app.operatorsList')} ({operatorsError})</p>}
+        {view}
+      </Shell>
     </AppContext.Provider>
   );
 }

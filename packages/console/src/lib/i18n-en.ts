@@ -2,6 +2,7 @@
 export const en = {
   'app.loading': 'Loading…',
   'app.loadFailed': 'Could not load:',
+  'app.operatorsList': 'the operators list',
   'app.notFound': 'Nothing here.',
   'common.cancel': 'Cancel',
   'common.close': 'Close',

@@ -4,6 +4,7 @@ import type { en } from './i18n-en';
 export const ja: Record<keyof typeof en, string> = {
   'app.loading': '読み込み中…',
   'app.loadFailed': '読み込めませんでした:',
+  'app.operatorsList': 'オペレーター一覧',
   'app.notFound': 'ページが見つかりません。',
   'common.cancel': 'キャンセル',
   'common.close': '閉じる',
