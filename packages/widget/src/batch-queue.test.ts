@@ -64,4 +64,34 @@ describe('BatchQueue', () => {
     expect(q.size).toBe(0);
     vi.useRealTimers();
   });
+
+  it('on page hide no batch waits for the one before it; a failed one is kept and tried again', async () => {
+    vi.useFakeTimers();
+    const sent: { items: number[]; beacon: boolean }[] = [];
+    let release = (): void => {};
+    const q = new BatchQueue<number>({
+      send: (items, beacon) => {
+        sent.push({ items, beacon });
+        // Ordinary sends hang until released, so the events below stay queued.
+        if (!beacon) return new Promise<SendResult>((res) => (release = () => res('ok')));
+        // The first beacon was refused and fell back to fetch: its answer comes later, a failure.
+        if (sent.filter((s) => s.beacon).length === 1) return new Promise<SendResult>((res) => setTimeout(() => res('retry'), 1_000));
+        return 'ok';
+      },
+      timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (id) => clearTimeout(id as number) },
+      maxBatch: 2,
+    });
+    q.push(0);
+    q.push(1); // a full batch: sent at once, and hangs
+    for (let i = 2; i < 7; i++) q.push(i);
+    const done = q.flush(true);
+    expect(sent.filter((s) => s.beacon).map((s) => s.items)).toEqual([[2, 3], [4, 5], [6]]); // all left at once
+    await vi.advanceTimersByTimeAsync(1_000);
+    await done;
+    expect(q.size).toBe(2); // the failed batch is back in the queue
+    release();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(sent.at(-1)).toEqual({ items: [2, 3], beacon: false });
+    vi.useRealTimers();
+  });
 });

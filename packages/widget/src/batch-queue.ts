@@ -45,23 +45,22 @@ export class BatchQueue<T> {
   async flush(beacon = false): Promise<void> {
     this.disarm();
     if (beacon) {
+      // All batches leave at once: the page is going away, so none may wait for the one before
+      // it (a beacon the browser refuses falls back to a fetch, which takes a round trip).
       const all = this.items.splice(0);
       const n = this.o.maxBatch ?? 20;
-      for (let i = 0; i < all.length; i += n) {
-        const r = await this.o.send(all.slice(i, i + n), true);
-        if (r === 'retry') this.items.push(...all.slice(i, i + n));
-      }
+      const batches: T[][] = [];
+      for (let i = 0; i < all.length; i += n) batches.push(all.slice(i, i + n));
+      const results = await Promise.all(batches.map((b) => this.attempt(b, true)));
+      // If the page stays after all (a tab hidden, not closed), the failed ones are tried again.
+      this.items.unshift(...batches.filter((_, i) => results[i] === 'retry').flat());
+      if (this.items.length) this.arm();
       return;
     }
     if (this.sending || this.items.length === 0) return;
     this.sending = true;
     const batch = this.items.splice(0, this.o.maxBatch ?? 20);
-    let r: SendResult;
-    try {
-      r = await this.o.send(batch, false);
-    } catch {
-      r = 'retry';
-    }
+    const r = await this.attempt(batch, false);
     this.sending = false;
     if (r === 'retry') {
       this.items.unshift(...batch);
@@ -70,6 +69,15 @@ export class BatchQueue<T> {
       this.backoff = 0;
     }
     if (this.items.length) this.arm();
+  }
+
+  /** One send; a send that throws counts as worth retrying (the messageIds make that safe). */
+  private async attempt(items: T[], beacon: boolean): Promise<SendResult> {
+    try {
+      return await this.o.send(items, beacon);
+    } catch {
+      return 'retry';
+    }
   }
 
   private arm(): void {
