@@ -63,11 +63,13 @@ describe('widget assets', async () => {
 
   it('says clearly that the widget is not built, rather than serving nothing', async () => {
     const app = Fastify();
-    widgetAssetRoutes(app, {} as Services, join(mkdtempSync(join(tmpdir(), 'no-widget-')), 'dist'));
+    const dir = join(mkdtempSync(join(tmpdir(), 'no-widget-')), 'dist');
+    widgetAssetRoutes(app, {} as Services, dir);
     const res = await app.inject({ method: 'GET', url: '/widget.js' });
     expect(res.statusCode).toBe(503);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.json()).toMatchObject({ error: { code: 'not_ready', message: expect.stringContaining('npm run build -w @omotenashi/widget') } });
+    expect(res.body, 'the server\'s file system stays out of a public answer').not.toContain(dir);
     await app.close();
   });
 });

@@ -53,8 +53,10 @@ export function widgetAssetRoutes(app: FastifyInstance, _services: Services, dir
       // ES module, which browsers fetch with CORS), and pages isolated with COEP may embed them.
       void reply.headers({ 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'x-content-type-options': 'nosniff' });
       if (!asset) {
+        // Where it looked goes to the server's log only: this answer reaches any shopper's browser.
+        req.log.warn({ dir }, `${name} is not built`);
         return reply.code(503).header('cache-control', 'no-store').send({
-          error: { code: 'not_ready', message: `${name} is not built: run \`npm run build -w @omotenashi/widget\` (looked in ${dir})` },
+          error: { code: 'not_ready', message: `${name} is not built: run \`npm run build -w @omotenashi/widget\`` },
         });
       }
       void reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': CACHE_CONTROL, etag: asset.etag, vary: 'accept-encoding' });
