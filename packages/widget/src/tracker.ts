@@ -9,6 +9,17 @@ import { uuid } from './storage.js';
 const IDLE_MS = 60_000;
 const VERSION = '0.1.0';
 
+/** The context that does not change while the page lives: worked out once, not per event. */
+function fixedContext(): Record<string, unknown> {
+  const ctx: Record<string, unknown> = { locale: navigator.language, userAgent: navigator.userAgent, library: { name: 'omotenashi-widget', version: VERSION } };
+  try {
+    ctx['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    // a browser without Intl time zones: the event goes without one
+  }
+  return ctx;
+}
+
 export interface Identity {
   anonymousId(): string;
   userId(): string | null;
@@ -33,6 +44,7 @@ export class Tracker {
   private lastFormError = '';
   /** The page being viewed, as it was when it was entered (Page Left must name it, not the next one). */
   private current: Record<string, string> | null = null;
+  private readonly fixedContext = fixedContext();
 
   constructor(private readonly cfg: WidgetConfig, private readonly gate: ConsentGate, private readonly who: Identity, private readonly isOwn: (e: Event) => boolean) {
     this.queue = new BatchQueue<TrackedCall>({
@@ -85,18 +97,7 @@ export class Tracker {
   }
 
   private context(page = this.pageInfo()): Record<string, unknown> {
-    const ctx: Record<string, unknown> = {
-      page,
-      locale: navigator.language,
-      userAgent: navigator.userAgent,
-      library: { name: 'omotenashi-widget', version: VERSION },
-      screen: { width: screen.width, height: screen.height },
-    };
-    try {
-      ctx['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    } catch {
-      // no Intl time zones
-    }
+    const ctx: Record<string, unknown> = { page, ...this.fixedContext, screen: { width: screen.width, height: screen.height } };
     const prefs = this.gate.preferences();
     if (Object.keys(prefs).length) ctx['consent'] = { categoryPreferences: prefs };
     return ctx;
