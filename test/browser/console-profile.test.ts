@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import { hasText, loginWithApi, newConsolePage, tid, until, visible } from './console-support.js';
@@ -39,7 +39,7 @@ describeBrowser('console: your profile (name and photo)', () => {
     await dialog.locator('input[name="name"]').fill('Hana Mori');
     await dialog.locator('input[name="avatarUrl"]').fill('');
     await tid(cp.page, 'profile-save').click();
-    await until(async () => !(await dialog.isVisible()), 'the dialog to close after saving');
+    await closedAfterSaving(cp.page, dialog, 'the new name');
     await hasText(open, 'Hana Mori', 'the new name in the top bar');
     expect(await open.locator('img').count()).toBe(0);
     expect(await open.textContent()).toContain('HM');
@@ -49,10 +49,26 @@ describeBrowser('console: your profile (name and photo)', () => {
     await open.click();
     await dialog.locator('input[name="avatarUrl"]').fill('/demo/assets/operator.svg');
     await tid(cp.page, 'profile-save').click();
-    await visible(open.locator('img'), 'the photo back in the top bar');
+    await closedAfterSaving(cp.page, dialog, 'the photo');
+    await visible(open.locator('img'), 'the photo back in the top bar').catch(async (e: Error) => {
+      // Say what the top bar holds instead (initials after a failed load, or no top bar at all).
+      const bar = await open.evaluate((b) => b.outerHTML).catch(() => '(no top bar)');
+      throw new Error(`${e.message}\ntop bar: ${bar}\nbrowser said: ${cp.errors.join(' | ') || 'nothing'}`);
+    });
     expect((await me()).avatarUrl).toBe('/demo/assets/operator.svg');
     // The refused save is a 400 the browser logs; nothing else went wrong (no blocked image).
     expect(cp.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     await cp.context.close();
   }, 60_000);
 });
+
+/** Waits for the dialog to close after a save; a refusal shown in it fails with the server's words. */
+async function closedAfterSaving(page: Page, dialog: Locator, what: string): Promise<void> {
+  const refusal = tid(page, 'profile-error');
+  const outcome = await until(async () => {
+    if (!(await dialog.isVisible())) return 'closed';
+    if (await refusal.isVisible()) return `refused: ${await refusal.textContent()}`;
+    return null;
+  }, `the dialog to close after saving ${what}`);
+  if (outcome !== 'closed') throw new Error(`saving ${what} was ${outcome}`);
+}

@@ -10,10 +10,14 @@ import type { OperatorInfo } from '../lib/types';
 
 /** The photo when it loads, else the initials (a moved photo, or an http: one the CSP blocks). */
 export function Avatar({ name, url, small }: { name: string; url: string | null | undefined; small?: boolean }) {
-  const [failed, setFailed] = useState(false);
-  useEffect(() => setFailed(false), [url]);
+  // Remembers which URL failed, not just "failed": a new URL is tried at once, in the same
+  // render, instead of after an effect resets a flag (which briefly showed the old verdict).
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
   const cls = `avatar${small ? ' small' : ''}`;
-  if (url && !failed) return <span class={`${cls} photo`} aria-hidden="true"><img src={url} alt="" onError={() => setFailed(true)} /></span>;
+  if (url && url !== failedUrl) {
+    // Keyed by URL so a new photo gets a fresh <img> (no error event of the old load lands on it).
+    return <span class={`${cls} photo`} aria-hidden="true"><img key={url} src={url} alt="" onError={() => setFailedUrl(url)} /></span>;
+  }
   return <span class={cls} aria-hidden="true">{initials(name)}</span>;
 }
 
