@@ -2,7 +2,8 @@ import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import {
-  VIEWPORT, action, conversationMessages, customerOf, focusedInWidget, hidden, messages, operatorReply, operatorSession, part, until, visible,
+  VIEWPORT, action, conversationMessages, customerOf, focusedInWidget, hidden, messages, operatorReply, operatorSession, part, servePage, shopPage, until, visible,
+  watchBatches, type CustomerView,
 } from './widget-support.js';
 
 async function openChat(page: Page, label: string): Promise<void> {
@@ -98,6 +99,28 @@ describeBrowser('widget: chat across reloads, reconnects, and from the keyboard'
     const byEmail = await until(() => server.api<{ id: string }>('GET', `/api/v1/customers/lookup?email=${encodeURIComponent(email)}`),
       'the customer to be found by the email given in the widget', 10_000, 250);
     expect(byEmail.id).toBe(anon.id);
+    await context.close();
+  }, 30_000);
+
+  it('an address left while analytics consent is still unanswered reaches the operators all the same', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const url = `${server.base}/__test/consent-offline/`;
+    await servePage(context, url, shopPage(server, { attrs: 'data-require-consent="true"' }));
+    const page = await context.newPage();
+    const batches = watchBatches(page);
+    await page.goto(url);
+    await openChat(page, 'a shop that asks for consent first');
+    const offline = await visible(part(page, 'offline'), 'the away notice', 10_000);
+    const email = `kenji.${Date.now()}@example.jp`;
+    await part(page, 'offline', ' input[type="email"]').fill(email);
+    await action(page, 'offline', 'save-email').click();
+    await until(async () => (await offline.innerText()).includes(email), 'the notice to confirm the saved address', 5_000);
+    // The address is the service the shopper asked for: it goes over the chat socket, so the
+    // operators can answer although no tracking was ever allowed (and none was sent).
+    const found = await until(() => server.api<CustomerView>('GET', `/api/v1/customers/lookup?email=${encodeURIComponent(email)}`),
+      'the customer to be found by the address left before any consent', 10_000, 250);
+    expect(found.profile.traits.email).toBe(email);
+    expect(batches.requests.map((r) => r.url()), 'no tracking batch without analytics consent').toEqual([]);
     await context.close();
   }, 30_000);
 

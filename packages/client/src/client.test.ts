@@ -398,18 +398,20 @@ describe('OmotenashiClient', () => {
     expect(net.sockets).toHaveLength(2);
   });
 
-  it('queues reads, invitation responses and ratings made while offline; drops typing', () => {
+  it('queues reads, invitation responses, ratings and a left email made while offline; drops typing', () => {
     const { client, net } = setup();
     client.connect();
     client.typing('cnv_1', true);
     client.markRead('cnv_1', 4);
     client.respondToInvitation('tch_1', 'accepted');
     client.rate('cnv_1', 5, 'great');
+    client.leaveContact('ana@example.com');
     net.last().welcome([conv()]);
     expect(net.last().sent.slice(1)).toEqual([
       { type: 'read', conversationId: 'cnv_1', seq: 4 },
       { type: 'invitation.response', touchId: 'tch_1', response: 'accepted' },
       { type: 'csat', conversationId: 'cnv_1', score: 5, comment: 'great' },
+      { type: 'contact', email: 'ana@example.com' },
     ]);
     client.typing('cnv_1', true);
     expect(net.last().sent.at(-1)).toEqual({ type: 'typing', conversationId: 'cnv_1', typing: true });
@@ -487,6 +489,49 @@ describe('OmotenashiClient', () => {
       net.last().push(welcomeFrame([conv('cnv_1', 5)]));
       expect(net.last().sentOf('message').map((f) => f.clientMessageId)).toEqual(['old', 'new']);
       expect(JSON.parse(storage.data.get('omotenashi:wk_test:anon-1')!).outbox.map((m: any) => m.clientMessageId)).toEqual(['old', 'new']);
+    });
+
+    it('forget() drops the unsent lines and what was read, in memory and storage, and never connects again', async () => {
+      const storage = { ...memoryStorage(), removed: [] as string[] };
+      storage.remove = (k: string) => {
+        storage.removed.push(k);
+        storage.data.delete(k);
+      };
+      const { client, net } = setup({ storage });
+      client.connect();
+      net.last().welcome([conv()]);
+      net.last().push({ type: 'message', message: msg(1) });
+      const unsent = client.send('my address is 1-2-3 Ginza', { conversationId: 'cnv_1', clientMessageId: 'cm-1' });
+      client.markRead('cnv_1', 1);
+      expect(storage.data.has('omotenashi:wk_test:anon-1')).toBe(true);
+
+      client.forget();
+      await expect(unsent).rejects.toMatchObject({ code: 'forgotten' });
+      expect(storage.removed).toEqual(['omotenashi:wk_test:anon-1']);
+      expect(storage.data.size).toBe(0);
+      expect(client.conversations).toEqual([]);
+      expect(net.last().closedByClient).toBe(true);
+      client.connect();
+      vi.advanceTimersByTime(60_000);
+      expect(net.sockets, 'no new connection after forget()').toHaveLength(1);
+      await expect(client.send('hello?')).rejects.toMatchObject({ code: 'forgotten' });
+      expect(storage.data.size, 'nothing written back after forget()').toBe(0);
+
+      // The next visitor on this browser starts with nothing of the last one.
+      const next = setup({ storage });
+      next.client.connect();
+      next.net.last().accept();
+      expect(next.net.last().sent[0].lastSeen ?? {}).toEqual({});
+    });
+
+    it('forget() without a remove() in the storage overwrites the stored state with nothing', () => {
+      const storage = memoryStorage();
+      const { client, net } = setup({ storage });
+      client.connect();
+      net.last().welcome([conv()]);
+      void client.send('x', { clientMessageId: 'cm-1' }).catch(() => undefined);
+      client.forget();
+      expect(storage.data.get('omotenashi:wk_test:anon-1')).toBe('');
     });
 
     it('survives corrupt or failing storage', () => {

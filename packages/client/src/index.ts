@@ -36,6 +36,8 @@ export interface WebSocketLike {
 export interface ClientStorage {
   get(key: string): string | null | Promise<string | null>;
   set(key: string, value: string): void | Promise<void>;
+  /** Used by forget(); without it the stored state is overwritten with nothing. */
+  remove?(key: string): void | Promise<void>;
 }
 
 export interface ClientOptions {
@@ -147,6 +149,8 @@ export class OmotenashiClient {
   /** When each conversation's gap was seen (or last resumed). */
   private readonly gaps = new Map<string, number>();
   private readonly listeners = new Map<string, Set<(payload: any) => void>>();
+  /** Set by forget(): this client never connects or saves again. */
+  private forgotten = false;
 
   constructor(opts: ClientOptions) {
     this.o = opts;
@@ -166,6 +170,7 @@ export class OmotenashiClient {
         .catch(() => null)
         .then((raw) => {
           this.ready = undefined;
+          if (this.forgotten) return;
           this.restore(raw);
           this.save();
         });
@@ -197,13 +202,40 @@ export class OmotenashiClient {
   }
 
   connect(): void {
-    if (this.active) return;
+    if (this.active || this.forgotten) return;
     if (!(this.o.WebSocket ?? env.WebSocket)) {
       throw new Error('@omotenashi/client: no WebSocket here; pass one as options.WebSocket (on Node 20: the ws package)');
     }
     this.active = true;
     this.setState('connecting');
     this.open();
+  }
+
+  /**
+   * Closes for good and forgets this visitor, in memory and in storage: for a logout (a shared
+   * computer), so that nothing unsent is sent later as whoever comes next, and nothing of the
+   * conversation stays behind. Pending sends are rejected with the code `forgotten`.
+   */
+  forget(): void {
+    this.close();
+    this.forgotten = true;
+    const gone = new OmotenashiError('forgotten', 'this client forgot its visitor (forget()); the message was not sent');
+    for (const w of this.waiters.values()) w.rej(gone);
+    this.waiters.clear();
+    this.outbox = [];
+    this.later = [];
+    this.lastSeen = {};
+    this.convs.clear();
+    this.msgs.clear();
+    this.held.clear();
+    this.gaps.clear();
+    const s = this.o.storage;
+    if (!s) return;
+    try {
+      void Promise.resolve(s.remove ? s.remove(this.key) : s.set(this.key, '')).catch(noop);
+    } catch {
+      // unavailable storage: nothing was kept there either
+    }
   }
 
   /** Closes the connection and stops reconnecting. Unacked sends stay in the outbox. */
@@ -217,6 +249,7 @@ export class OmotenashiClient {
   }
 
   send(text: string, opts: SendOptions = {}): Promise<Message> {
+    if (this.forgotten) return Promise.reject(new OmotenashiError('forgotten', 'this client forgot its visitor (forget()); create a new one to send'));
     const id = opts.clientMessageId ?? this.id();
     const known = this.waiters.get(id);
     if (known) return known.p;
@@ -256,6 +289,11 @@ export class OmotenashiClient {
 
   rate(conversationId: string, score: 1 | 2 | 3 | 4 | 5, comment?: string): void {
     this.control({ type: 'csat', conversationId, score, comment });
+  }
+
+  /** Leaves an email address to be answered at (the offline form); queued like a rating while offline. */
+  leaveContact(email: string): void {
+    this.control({ type: 'contact', email });
   }
 
   // ---- connection ------------------------------------------------------------------------------
@@ -549,7 +587,7 @@ export class OmotenashiClient {
 
   private save(): void {
     const s = this.o.storage;
-    if (!s || this.ready) return;
+    if (!s || this.ready || this.forgotten) return;
     try {
       void Promise.resolve(s.set(this.key, JSON.stringify({ lastSeen: this.lastSeen, outbox: this.outbox }))).catch(noop);
     } catch {

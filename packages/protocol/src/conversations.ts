@@ -41,6 +41,8 @@ export const CONVERSATION_LIMITS = {
   unsentUploads: 20,
   fileNameLength: 200,
   csatCommentChars: 2_000,
+  /** Characters of an email address a visitor leaves (RFC 5321's path limit). */
+  contactEmailChars: 254,
   snippetBodyChars: 5_000,
   snippetShortcutLength: 40,
   /** Rows per page of any list. */

@@ -53,8 +53,14 @@ export interface ReadFrame { type: 'read'; conversationId: string; seq: number }
 export interface InvitationResponse { type: 'invitation.response'; touchId: string; response: 'accepted' | 'dismissed' }
 export interface CsatFrame { type: 'csat'; conversationId: string; score: 1 | 2 | 3 | 4 | 5; comment?: string }
 export interface PingFrame { type: 'ping'; id?: string }
+/**
+ * The address a visitor leaves to be answered by email (the offline form). Sent over the
+ * socket, not through the tracker: it is the service the visitor asked for, so it does not wait
+ * for analytics consent. Stored as an unverified email on the visitor's profile.
+ */
+export interface ContactFrame { type: 'contact'; email: string }
 
-export type VisitorFrame = VisitorHello | VisitorSend | TypingFrame | ReadFrame | InvitationResponse | CsatFrame | PingFrame;
+export type VisitorFrame = VisitorHello | VisitorSend | TypingFrame | ReadFrame | InvitationResponse | CsatFrame | ContactFrame | PingFrame;
 
 // ---- server → visitor --------------------------------------------------------------------------
 

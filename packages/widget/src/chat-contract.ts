@@ -21,7 +21,7 @@ export interface ChatHost {
   on<K extends keyof ClientEvents>(ev: K, cb: (payload: ClientEvents[K]) => void): () => void;
   /** The panel asks to be closed (close button, Escape). */
   requestClose(): void;
-  /** Sends an identify with `traits.email` through the tracker (the offline form). */
+  /** Leaves the address for an answer by email over the chat socket (the offline form). */
   saveEmail(email: string): void;
   /** The shop's override of the reply target (`data-reply-within-minutes`), if any. */
   replyWithinMinutes: number | null;

@@ -63,7 +63,7 @@ function start(cfg: WidgetConfig, pre: Pre): void {
     const c = new OmotenashiClient({
       url: cfg.socketUrl, writeKey: cfg.writeKey, anonymousId,
       ...(user && (user.userHash || user.identityToken) ? { userId: user.userId, userHash: user.userHash, identityToken: user.identityToken } : {}),
-      storage: { get: (k) => store.get(k), set: (k, v) => (mayStore() ? store.set(k, v) : undefined) },
+      storage: { get: (k) => store.get(k), set: (k, v) => (mayStore() ? store.set(k, v) : undefined), remove: (k) => store.remove(k) },
       page: { url: location.href, title: document.title }, locale,
     });
     for (const ev of ['welcome', 'message', 'conversation', 'typing', 'read', 'invitation', 'error', 'state'] as const) {
@@ -134,8 +134,11 @@ function start(cfg: WidgetConfig, pre: Pre): void {
     on: (ev, cb) => relay.on(ev, cb),
     requestClose: () => closeChat(),
     saveEmail: (email) => {
-      store.set(KEYS.email, email);
-      tracker.identify(user?.userId ?? null, { email });
+      // Sent over the chat socket, which is the service the shopper asked for: through the
+      // tracker it would wait for an analytics consent the shopper may never give. Kept for the
+      // next pages only where this page may store anything.
+      if (mayStore()) store.set(KEYS.email, email);
+      currentClient().leaveContact(email);
     },
     replyWithinMinutes: cfg.replyWithinMinutes,
   };
@@ -226,12 +229,14 @@ function start(cfg: WidgetConfig, pre: Pre): void {
     },
     reset() {
       void tracker.flushAndForget();
+      // The client forgets the person who logged out (unsent lines, where they had read up to),
+      // here and in storage, rather than keeping them for whoever uses this browser next.
+      client?.forget();
       disconnect();
       liveSince = Infinity;
       chat?.destroy();
       chat = null;
       loading = null;
-      store.remove(`omotenashi:${cfg.writeKey}:${anonymousId}`);
       for (const k of [KEYS.user, KEYS.dismissed, KEYS.email]) store.remove(k);
       dismissed.clear();
       user = null;

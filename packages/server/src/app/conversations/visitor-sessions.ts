@@ -99,6 +99,14 @@ export class VisitorSessions {
     return submitEvent(this.deps, s.workspaceId, { type: 'track', event: 'Omotenashi Conversation Message', ...this.who(s), properties: { conversationId } });
   }
 
+  /**
+   * The address a visitor left to be answered by email: an identify with `traits.email`, as a
+   * shop's own identify call would send it. Without a proven userId it is a weak claim, so it
+   * is kept on this profile and never merges it with another customer's.
+   */
+  leaveContact(s: VisitorSession, email: string): Promise<void> {
+    return submitEvent(this.deps, s.workspaceId, { type: 'identify', ...this.who(s), traits: { email } });
+  }
 
   /**
    * The visitor's answer to an invitation or hint, recorded as the event the care loop reads

@@ -1,6 +1,7 @@
 import { CONVERSATION_LIMITS, type VisitorHello, type VisitorServerFrame } from '@omotenashi/protocol';
 import type { WebSocket } from 'ws';
 import { validateMessageText } from '../../domain/conversations/message-text.js';
+import { normalizeEmail } from '../../domain/identity/identifiers.js';
 import { OmotenashiError } from '../../errors.js';
 import type { MessageRecord } from '../../ports/conversation-store.js';
 import type { VisitorSession } from '../../app/conversations/visitor-sessions.js';
@@ -218,6 +219,14 @@ export class VisitorConnection extends Connection<VisitorServerFrame> {
         if (!isId(f['conversationId']) || typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) throw new OmotenashiError('validation_failed', 'csat needs conversationId and a score from 1 to 5');
         if (comment !== null && (typeof comment !== 'string' || comment.length > CONVERSATION_LIMITS.csatCommentChars)) throw new OmotenashiError('validation_failed', `csat comment must be text of at most ${CONVERSATION_LIMITS.csatCommentChars} characters`);
         await this.ctx.conversations.rate(s.workspaceId, f['conversationId'], score, comment, s.family);
+        return;
+      }
+      case 'contact': {
+        const email = typeof f['email'] === 'string' ? f['email'].trim() : null;
+        if (email === null || email.length > CONVERSATION_LIMITS.contactEmailChars || normalizeEmail(email) === null) {
+          throw new OmotenashiError('validation_failed', `contact: email must be an email address of at most ${CONVERSATION_LIMITS.contactEmailChars} characters`);
+        }
+        await this.ctx.sessions.leaveContact(s, email);
         return;
       }
       default:
