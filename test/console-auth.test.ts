@@ -85,6 +85,51 @@ describe.each(await storeFactories())('console session on $name', (factory) => {
     expect(r.headers['set-cookie']).toBeUndefined();
   });
 
+  it('after 5 wrong passwords for an email, refuses even the right one with 429 and Retry-After until 15 minutes have passed', async () => {
+    const op = await operator();
+    const other = await operator();
+    for (let i = 1; i <= 5; i++) {
+      const r = await login(op.email, `guess ${i}`);
+      expect(r.statusCode, `wrong password ${i} of 5 is still only wrong`).toBe(401);
+    }
+    const locked = await login(op.email);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error).toEqual({ code: 'rate_limited', message: 'too many failed logins: try again in 15 minutes' });
+    expect(Number(locked.headers['retry-after'])).toBe(900);
+    expect(locked.headers['set-cookie']).toBeUndefined();
+    // The API login is the same door, and is locked too (the email differs only in case).
+    const api = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: op.email.toUpperCase(), password: PASSWORD } });
+    expect(api.statusCode).toBe(429);
+    // Only that email is locked: a colleague at the same address logs in.
+    expect((await login(other.email)).statusCode).toBe(200);
+
+    t.clock.advance(15 * 60_000 - 1_000);
+    const almost = await login(op.email);
+    expect(almost.statusCode).toBe(429);
+    expect(almost.headers['retry-after']).toBe('1');
+    t.clock.advance(1_000);
+    expect((await login(op.email)).statusCode, 'the window has passed').toBe(200);
+  });
+
+  it('forgets the wrong passwords of an email once it logs in', async () => {
+    const op = await operator();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4; i++) expect((await login(op.email, 'nope')).statusCode).toBe(401);
+      expect((await login(op.email)).statusCode, `round ${round}: 4 failures, then the right password`).toBe(200);
+    }
+  });
+
+  it('locks one client address after 50 failed logins, whatever the emails; other addresses go on', async () => {
+    const op = await operator();
+    const from = (remoteAddress: string, email: string, password = PASSWORD) =>
+      t.app.inject({ method: 'POST', url: '/console/api/login', remoteAddress, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email, password }) });
+    for (let i = 0; i < 50; i++) expect((await from('203.0.113.9', `nobody${i}@shop.test`)).statusCode).toBe(401);
+    const r = await from('203.0.113.9', op.email);
+    expect(r.statusCode).toBe(429);
+    expect(r.json().error.code).toBe('rate_limited');
+    expect((await from('198.51.100.7', op.email)).statusCode).toBe(200);
+  });
+
   it('refuses a login posted from another origin (login CSRF) and accepts one from its own', async () => {
     const op = await operator();
     const evil = await login(op.email, PASSWORD, { origin: 'https://evil.example', host: 'console.shop.test' });

@@ -7,12 +7,15 @@ import type { ErrorCode, Issue } from '@omotenashi/protocol';
 export class OmotenashiError extends Error {
   readonly code: ErrorCode;
   readonly issues: Issue[] | undefined;
+  /** For `rate_limited`: when to try again (sent as the HTTP Retry-After header). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { issues?: Issue[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { issues?: Issue[]; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OmotenashiError';
     this.code = code;
     this.issues = options.issues;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../platform/ids.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from '../platform/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import { ROLES, type ApiTokenRecord, type OperatorRecord, type Role, type Store, type WorkspaceRecord, type WriteKeyRecord } from '../ports/store.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, FailureWindows } from '../domain/tenancy/login-throttle.js';
 import type { Credentials } from './credentials.js';
 import { avatarUrlIssue, operatorNameIssue } from './operator-profile.js';
 
@@ -12,6 +13,8 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** Workspaces, their write keys and API tokens, and operators. */
 export class Tenancy {
+  private readonly accountFailures = new FailureWindows(ACCOUNT_POLICY);
+  private readonly addressFailures = new FailureWindows(ADDRESS_POLICY);
   constructor(private readonly store: Store, private readonly ids: IdGenerator, private readonly clock: Clock, private readonly credentials?: Credentials) {}
 
   async createWorkspace(name: string): Promise<NewWorkspace> {
@@ -110,15 +113,32 @@ export class Tenancy {
   }
 
   /** Password login: returns a session token (an API token bound to the operator, 12 h). */
-  async login(email: string, password: string, workspaceId?: string): Promise<{ token: string; operator: OperatorRecord; expiresAt: number }> {
-    const candidates = (await this.store.findOperatorsByEmail(String(email).trim().toLowerCase()))
+  /**
+   * Password login. Wrong passwords are counted per email and per client address (in this
+   * process): past the limit, logins are refused with `rate_limited` until the window ends,
+   * before the password is even checked, so guessing learns nothing more.
+   */
+  async login(email: string, password: string, workspaceId?: string, from: { address?: string } = {}): Promise<{ token: string; operator: OperatorRecord; expiresAt: number }> {
+    const account = String(email).trim().toLowerCase();
+    const address = from.address ? `ip:${from.address}` : null;
+    const now = this.clock.now();
+    const wait = Math.max(this.accountFailures.lockedFor(account, now), address ? this.addressFailures.lockedFor(address, now) : 0);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      throw new OmotenashiError('rate_limited', `too many failed logins: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        { retryAfterSeconds: Math.ceil(wait / 1000) });
+    }
+    const candidates = (await this.store.findOperatorsByEmail(account))
       .filter((o) => o.disabledAt === null && (!workspaceId || o.workspaceId === workspaceId));
     for (const op of candidates) {
       if (await verifyPassword(String(password), op.passwordHash)) {
+        this.accountFailures.forget(account);
         const { record, token } = await this.createApiToken(op.workspaceId, { name: `session for ${op.email}`, role: op.role, operatorId: op.id, ttlMs: SESSION_TTL_MS });
         return { token, operator: op, expiresAt: record.expiresAt! };
       }
     }
+    this.accountFailures.fail(account, now);
+    if (address) this.addressFailures.fail(address, now);
     throw new OmotenashiError('invalid_credentials', 'email or password is wrong');
   }
 }

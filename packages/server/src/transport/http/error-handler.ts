@@ -19,6 +19,7 @@ export function errorHandler(metrics: Metrics) {
     if (status >= 500) req.log.error({ err }, 'request failed');
     if (/^\/v1\/(track|identify|page|screen|group|alias|batch)\b/.test(req.url)) metrics.eventsRejected.inc({ code: e.code });
     const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) } };
+    if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(e.retryAfterSeconds));
     void reply.code(status).send(body);
   };
 }

@@ -40,7 +40,7 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
   app.post<{ Body: Static<typeof LoginBody> }>('/api/v1/auth/login', {
     schema: { tags: ['auth'], summary: 'Operator password login; returns a 12-hour session token', body: LoginBody, response: withErrors({ 200: Type.Any() }) },
   }, async (req) => {
-    const r = await s.tenancy.login(req.body.email, req.body.password, req.body.workspaceId);
+    const r = await s.tenancy.login(req.body.email, req.body.password, req.body.workspaceId, { address: req.ip });
     return { token: r.token, expiresAt: iso(r.expiresAt), operator: { id: r.operator.id, email: r.operator.email, name: r.operator.name, role: r.operator.role, workspaceId: r.operator.workspaceId } };
   });
 

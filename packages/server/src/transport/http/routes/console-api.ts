@@ -62,7 +62,7 @@ export function consoleApiRoutes(app: FastifyInstance, s: Services): void {
     noStore(reply);
     // A login form on another site must not sign the browser into the attacker's account.
     if (!sameOrigin(req.headers.origin, req.headers.host)) throw new OmotenashiError('csrf_failed', 'log in from the console\'s own page: this request came from another origin');
-    const r = await s.tenancy.login(req.body.email, req.body.password, req.body.workspaceId);
+    const r = await s.tenancy.login(req.body.email, req.body.password, req.body.workspaceId, { address: req.ip });
     const maxAge = Math.max(1, Math.floor((r.expiresAt - s.clock.now()) / 1000));
     void reply.header('set-cookie', cookie(req, r.token, maxAge));
     return sessionView(r.operator, r.token, r.expiresAt);
