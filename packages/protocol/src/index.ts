@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './events.js';
 export * from './ids.js';
 export * from './realtime.js';
+export * from './visitors.js';
+export * from './reports.js';

@@ -367,7 +367,6 @@ export const en = {
   'dash.avgScore': 'Average score',
   'dash.waits': 'Wait times',
   'dash.median': 'median',
-  'dash.longest': 'longest',
   'dash.noData': 'No data for this period yet.',
   'dash.waitingNow': '{n} waiting now · longest {d}',
 

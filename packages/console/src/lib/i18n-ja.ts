@@ -369,7 +369,6 @@ export const ja: Record<keyof typeof en, string> = {
   'dash.avgScore': '平均スコア',
   'dash.waits': '待ち時間',
   'dash.median': '中央値',
-  'dash.longest': '最長',
   'dash.noData': 'この期間のデータはまだありません。',
   'dash.waitingNow': '現在{n}件が返信待ち · 最長 {d}',
 

@@ -5,7 +5,7 @@
  * suggestions for what else could be done (GET /customers/:id/suggestions), each with its action.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../lib/api';
+import { api } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { socket } from '../lib/realtime';
@@ -15,29 +15,10 @@ import type { Conversation, CustomerView, Decision } from '../lib/types';
 import { useNow } from '../components/sla';
 import { requestSnippet } from '../lib/composer-bridge';
 import { InviteResult, sendInvite } from '../lib/invite';
+import { usePolling } from '../lib/polling';
 
 /** Fallback only: `visitor.activity` frames refresh the panel as the customer browses. */
 const LIVE_MS = 30_000;
-
-function usePolling<T>(load: () => Promise<T>, deps: unknown[], intervalMs: number): { data: T | null; error: string | null; reload: () => void } {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => { setData(null); setError(null); }, deps);
-  useEffect(() => {
-    let alive = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const run = () => {
-      load()
-        .then((d) => { if (alive) { setData(d); setError(null); } })
-        .catch((err: unknown) => { if (alive) setError(errorText(err)); })
-        .finally(() => { if (alive && intervalMs > 0) timer = setTimeout(() => { if (document.visibilityState === 'visible') run(); else timer = setTimeout(run, intervalMs); }, intervalMs); });
-    };
-    run();
-    return () => { alive = false; if (timer) clearTimeout(timer); };
-  }, [...deps, tick]);
-  return { data, error, reload: () => setTick((n) => n + 1) };
-}
 
 export function CustomerPanel({ customerId, currentConversationId, onClose }: { customerId: string; currentConversationId?: string; onClose?: () => void }) {
   const id = encodeURIComponent(customerId);

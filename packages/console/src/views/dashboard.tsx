@@ -3,6 +3,7 @@
  * first-response times against the SLA, SLA attainment, satisfaction trend and wait times.
  * Every chart has a table or summary beside it, for screen readers and exact numbers.
  */
+import type { ConversationsReport as ConversationsReportView, PlaybooksReport } from '@omotenashi/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -26,8 +27,8 @@ export default function Dashboard() {
     // /reports/conversations already carries the SLA attainment and satisfaction series; any
     // failure (a 5xx included) is shown, and the charts it would have fed stay empty.
     const errs: string[] = [];
-    const get = (path: string) => api.get<unknown>(path, { days }).catch((err: unknown) => { errs.push(errorText(err)); return null; });
-    void Promise.all([get('/api/v1/reports/playbooks'), get('/api/v1/reports/conversations')]).then(([pb, conv]) => {
+    const get = <T,>(path: string) => api.get<T>(path, { days }).catch((err: unknown) => { errs.push(errorText(err)); return null; });
+    void Promise.all([get<PlaybooksReport>('/api/v1/reports/playbooks'), get<ConversationsReportView>('/api/v1/reports/conversations')]).then(([pb, conv]) => {
       if (!alive) return;
       setData({ ...normalizePlaybooks(pb), conv: normalizeConversations(conv) });
       setErrors(errs);
@@ -53,7 +54,7 @@ export default function Dashboard() {
           <FirstResponseCard fr={data.conv.firstResponse} />
           <DayCard name="sla-attainment" title={t('dash.attainment')} s={data.conv.attainment} fmt={(v) => percent(v)} range={[0, 1]} labels={[t('dash.firstResponse')]} />
           <DayCard name="satisfaction" title={t('dash.satisfaction')} s={data.conv.satisfaction} fmt={(v) => v.toFixed(1)} range={[1, 5]} labels={[t('dash.avgScore')]} />
-          <DayCard name="waits" title={t('dash.waits')} s={data.conv.waits} fmt={(v) => `${v.toFixed(1)} min`} labels={[t('dash.median'), 'p90', t('dash.longest')]}
+          <DayCard name="waits" title={t('dash.waits')} s={data.conv.waits} fmt={(v) => `${v.toFixed(1)} min`} labels={[t('dash.median'), 'p90']}
             note={data.conv.waitingNow ? t('dash.waitingNow', { n: data.conv.waitingNow.count, d: data.conv.waitingNow.longestMs ? duration(data.conv.waitingNow.longestMs) : '—' }) : null} />
         </div>
       )}

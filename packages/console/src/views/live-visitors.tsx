@@ -4,6 +4,7 @@
  * The list is read again shortly after any shopper opens a page (`visitor.activity`), and every
  * 30 s as a fallback (for visitors leaving, and frames missed while the socket was down).
  */
+import type { LiveVisitorView, LiveVisitorsPage } from '@omotenashi/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { InviteResult, sendInvite, type InviteOutcome } from '../lib/invite';
@@ -17,52 +18,15 @@ const FALLBACK_MS = 30_000;
 /** Shoppers browse in bursts: one read for all the frames within this window. */
 const DEBOUNCE_MS = 500;
 
-/** One visitor, read defensively: the route returns profile-derived fields under a few names. */
-export interface LiveVisitor {
-  customerId: string;
-  name: string | null;
-  email: string | null;
-  page: { url: string | null; path: string | null; title: string | null } | null;
-  onPageSince: number | null;
-  timeOnPageMs: number | null;
-  cartValue: number | null;
-  cartCurrency: string | null;
-  inConversation: boolean;
-  conversationId: string | null;
-  location: string | null;
-  localTime: string | null;
-}
-
-function str(v: unknown): string | null { return typeof v === 'string' && v ? v : null; }
-function num(v: unknown): number | null { return typeof v === 'number' && Number.isFinite(v) ? v : null; }
-function time(v: unknown): number | null { return typeof v === 'number' ? v : typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : null; }
-
-export function normalizeVisitor(raw: Record<string, any>): LiveVisitor | null {
-  const customerId = str(raw.customerId) ?? str(raw.id);
-  if (!customerId) return null;
-  const page = raw.currentPage ?? raw.page ?? null;
-  const pageObj = typeof page === 'string' ? { url: null, path: page, title: null } : page && typeof page === 'object' ? { url: str(page.url), path: str(page.path), title: str(page.title) ?? str(page.name) } : null;
-  const cart = raw.cart && typeof raw.cart === 'object' ? raw.cart : {};
-  const loc = raw.location && typeof raw.location === 'object' ? [raw.location.city, raw.location.country].filter((x: unknown) => typeof x === 'string').join(', ') : str(raw.location);
-  const lt = raw.localTime && typeof raw.localTime === 'object' ? `${String(raw.localTime.hour).padStart(2, '0')}:${String(raw.localTime.minute).padStart(2, '0')}` : str(raw.localTime);
-  return {
-    customerId,
-    name: str(raw.name) ?? str(raw.traits?.name) ?? null,
-    email: str(raw.email) ?? str(raw.traits?.email) ?? null,
-    page: pageObj,
-    onPageSince: time(raw.onPageSince) ?? time(page?.since) ?? time(page?.at) ?? null,
-    timeOnPageMs: num(raw.timeOnPageMs),
-    cartValue: num(raw.cartValue) ?? num(cart.value),
-    cartCurrency: str(raw.cartCurrency) ?? str(cart.currency),
-    inConversation: Boolean(raw.inConversation ?? raw.conversation?.open ?? raw.conversationId),
-    conversationId: str(raw.conversation?.id) ?? str(raw.conversationId),
-    location: loc || null,
-    localTime: lt,
-  };
+/** Where and when, in one line: "Osaka, JP · 23:10 for them". */
+function whereAndWhen(v: LiveVisitorView): string {
+  const place = [v.location.city, v.location.country].filter(Boolean).join(', ');
+  const lt = v.localTime ? t('customer.localTime', { time: `${String(v.localTime.hour).padStart(2, '0')}:${String(v.localTime.minute).padStart(2, '0')}` }) : null;
+  return [place, lt].filter(Boolean).join(' · ');
 }
 
 export function LiveVisitors() {
-  const [visitors, setVisitors] = useState<LiveVisitor[] | null>(null);
+  const [visitors, setVisitors] = useState<LiveVisitorView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fetchedAt, setFetchedAt] = useState(Date.now());
   const now = useNow(1000);
@@ -78,11 +42,10 @@ export function LiveVisitors() {
       // One read at a time; a frame that arrives meanwhile asks for one more when it ends.
       if (inFlight) { again = true; return; }
       inFlight = true;
-      api.get<Record<string, any>>('/api/v1/visitors/live')
+      api.get<LiveVisitorsPage>('/api/v1/visitors/live')
         .then((r) => {
           if (!alive) return;
-          const list = (Array.isArray(r) ? r : r.visitors ?? r.items ?? []) as Record<string, any>[];
-          setVisitors(list.map(normalizeVisitor).filter((v): v is LiveVisitor => v !== null));
+          setVisitors(r.visitors);
           setFetchedAt(Date.now());
           setError(null);
         })
@@ -116,19 +79,20 @@ export function LiveVisitors() {
             <thead><tr><th scope="col">{t('visitors.who')}</th><th scope="col">{t('visitors.page')}</th><th scope="col">{t('visitors.onPage')}</th><th scope="col">{t('visitors.cart')}</th><th scope="col"><span class="sr-only">{t('visitors.actions')}</span></th></tr></thead>
             <tbody>
               {visitors.map((v) => {
-                const onPage = v.timeOnPageMs !== null ? v.timeOnPageMs + (now - fetchedAt) : v.onPageSince !== null ? now - v.onPageSince : null;
+                const onPage = v.timeOnPageMs !== null ? v.timeOnPageMs + (now - fetchedAt) : null;
+                const conv = v.conversation;
                 return (
                   <tr key={v.customerId} data-testid="visitor-row" data-customer-id={v.customerId}>
                     <td>
                       <a href={href(`/customers/${v.customerId}`)} onClick={linkClick(`/customers/${v.customerId}`)}>{v.name ?? v.email ?? t('customer.anonymous')}</a>
-                      <div class="muted small">{[v.location, v.localTime && t('customer.localTime', { time: v.localTime })].filter(Boolean).join(' · ')}</div>
-                      {v.inConversation && (v.conversationId
-                        ? <a class="pill ok" href={href(`/inbox/${v.conversationId}`)} onClick={linkClick(`/inbox/${v.conversationId}`)}>{t('visitors.chatting')}</a>
+                      <div class="muted small">{whereAndWhen(v)}</div>
+                      {conv.open && (conv.id
+                        ? <a class="pill ok" href={href(`/inbox/${conv.id}`)} onClick={linkClick(`/inbox/${conv.id}`)}>{t('visitors.chatting')}</a>
                         : <span class="pill ok">{t('visitors.chatting')}</span>)}
                     </td>
-                    <td><div class="page-title">{v.page?.title ?? v.page?.path ?? '—'}</div><div class="muted small mono">{v.page?.path ?? v.page?.url}</div></td>
+                    <td><div class="page-title">{v.currentPage?.title ?? v.currentPage?.path ?? '—'}</div><div class="muted small mono">{v.currentPage?.path ?? v.currentPage?.url}</div></td>
                     <td>{onPage !== null ? duration(onPage) : '—'}</td>
-                    <td>{v.cartValue ? money(v.cartValue, v.cartCurrency) : <span class="muted">—</span>}</td>
+                    <td>{v.cart.value ? money(v.cart.value, v.cart.currency) : <span class="muted">—</span>}</td>
                     <td><InviteButton customerId={v.customerId} /></td>
                   </tr>
                 );

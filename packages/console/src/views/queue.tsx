@@ -2,34 +2,27 @@
  * "Needs you now" (alerts and low ratings) and staff tasks: claim, then resolve, with the
  * context a person needs at a glance (why the playbook acted, who the customer is).
  */
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useState } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { ago, dateTime, money } from '../lib/format';
 import type { CareItem } from '../lib/types';
 import { useCustomerName } from '../lib/customers';
+import { usePolling, type Polled } from '../lib/polling';
 import { AppContext, operatorName } from '../context';
 
 type Kind = 'queue' | 'tasks';
 
-function useItems(kind: Kind) {
-  const [items, setItems] = useState<CareItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let alive = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const run = () => {
-      Promise.all([api.get<{ items: CareItem[] }>(`/api/v1/${kind}`, { status: 'open' }), api.get<{ items: CareItem[] }>(`/api/v1/${kind}`, { status: 'claimed' })])
-        .then(([open, claimed]) => { if (alive) { setItems([...claimed.items, ...open.items]); setError(null); } })
-        .catch((err: unknown) => { if (alive) setError(errorText(err)); })
-        .finally(() => { if (alive) timer = setTimeout(run, 10_000); });
-    };
-    run();
-    return () => { alive = false; if (timer) clearTimeout(timer); };
-  }, [kind, tick]);
-  return { items, error, setItems, reload: () => setTick((n) => n + 1) };
+/** The open and claimed items of one list (claimed first), read every 10 s. */
+function useItems(kind: Kind): Polled<CareItem[]> {
+  return usePolling(async () => {
+    const [open, claimed] = await Promise.all([
+      api.get<{ items: CareItem[] }>(`/api/v1/${kind}`, { status: 'open' }),
+      api.get<{ items: CareItem[] }>(`/api/v1/${kind}`, { status: 'claimed' }),
+    ]);
+    return [...claimed.items, ...open.items];
+  }, [kind], 10_000);
 }
 
 export function QueueView() {
@@ -49,10 +42,10 @@ export function QueueView() {
 function ItemList({ kind, title, data, testid }: { kind: Kind; title: string; data: ReturnType<typeof useItems>; testid: string }) {
   return (
     <section class="card-list" data-testid={testid} aria-label={title}>
-      <h2>{title}{data.items && <span class="count">{data.items.length}</span>}</h2>
+      <h2>{title}{data.data && <span class="count">{data.data.length}</span>}</h2>
       {data.error && <p class="error" role="alert">{data.error}</p>}
-      {data.items && data.items.length === 0 && <div class="empty-card"><p>{kind === 'queue' ? t('queue.emptyQueue') : t('queue.emptyTasks')}</p></div>}
-      {(data.items ?? []).map((it) => <Item key={it.id} kind={kind} it={it} onChange={(next) => data.setItems((old) => (old ?? []).map((x) => (x.id === next.id ? next : x)).filter((x) => x.status !== 'resolved'))} />)}
+      {data.data && data.data.length === 0 && <div class="empty-card"><p>{kind === 'queue' ? t('queue.emptyQueue') : t('queue.emptyTasks')}</p></div>}
+      {(data.data ?? []).map((it) => <Item key={it.id} kind={kind} it={it} onChange={(next) => data.setData((old) => (old ?? []).map((x) => (x.id === next.id ? next : x)).filter((x) => x.status !== 'resolved'))} />)}
     </section>
   );
 }

@@ -1,10 +1,11 @@
+import { SLA_TARGETS, type ConversationsReport, type SlaTarget } from '@omotenashi/protocol';
 import type { SlaPolicyRecord } from '../../ports/conversation-store.js';
 import type { Store } from '../../ports/store.js';
 import { firstResponseKeys, histogramOf, reportBuckets, summarize } from '../../domain/conversations/response-time.js';
 import { choosePolicy } from './sla-policies.js';
 
 const DAY = 86_400_000;
-export const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
+export { SLA_TARGETS };
 const CSAT_SCORES = [1, 2, 3, 4, 5] as const;
 /** How many of the longest-waiting conversations the dashboard lists. */
 const WAITING_LISTED = 5;
@@ -17,23 +18,23 @@ export function dayRange(now: number, days: number): string[] {
 type Counts = Pick<Store, 'getCounts'>;
 
 /** Service-level attainment per target and per day, from the counters (only the asked days' keys are read). */
-export async function slaReport(store: Counts, workspaceId: string, now: number, days: number) {
+export async function slaReport(store: Counts, workspaceId: string, now: number, days: number): Promise<ConversationsReport['sla'] & { days: number }> {
   const range = dayRange(now, days);
   const counts = await store.getCounts(workspaceId, {
     keys: range.flatMap((day) => ['met', 'breached'].flatMap((kind) => SLA_TARGETS.map((t) => `sla:${day}:${kind}:${t}`))),
   });
   const at = (day: string, outcome: 'met' | 'breached', t: string) => counts[`sla:${day}:${outcome}:${t}`] ?? 0;
-  const byDay = range.map((day) => ({ day, ...Object.fromEntries(SLA_TARGETS.map((t) => [t, { met: at(day, 'met', t), breached: at(day, 'breached', t) }])) }));
+  const byDay = range.map((day) => ({ day, ...(Object.fromEntries(SLA_TARGETS.map((t) => [t, { met: at(day, 'met', t), breached: at(day, 'breached', t) }])) as Record<SlaTarget, { met: number; breached: number }>) }));
   const targets = Object.fromEntries(SLA_TARGETS.map((t) => {
     const met = range.reduce((n, day) => n + at(day, 'met', t), 0);
     const breached = range.reduce((n, day) => n + at(day, 'breached', t), 0);
     return [t, { met, breached, attainment: met + breached === 0 ? null : met / (met + breached) }];
-  }));
+  })) as ConversationsReport['sla']['targets'];
   return { days, targets, byDay };
 }
 
 /** Satisfaction responses, average and distribution, overall and per day, from the counters. */
-export async function csatReport(store: Counts, workspaceId: string, now: number, days: number) {
+export async function csatReport(store: Counts, workspaceId: string, now: number, days: number): Promise<ConversationsReport['satisfaction'] & { days: number }> {
   const range = dayRange(now, days);
   const counts = await store.getCounts(workspaceId, { keys: range.flatMap((day) => CSAT_SCORES.map((n) => `csat:${day}:${n}`)) });
   const distribution = Object.fromEntries(CSAT_SCORES.map((score) => [score, 0])) as Record<(typeof CSAT_SCORES)[number], number>;
@@ -65,7 +66,7 @@ function defaultTarget(policies: SlaPolicyRecord[]): { policyId: string | null; 
 }
 
 /** First-response times (the distribution and per-day median / 90th percentile) from their histogram counters. */
-export async function firstResponseReport(store: Counts, workspaceId: string, now: number, days: number, policies: SlaPolicyRecord[]) {
+export async function firstResponseReport(store: Counts, workspaceId: string, now: number, days: number, policies: SlaPolicyRecord[]): Promise<ConversationsReport['firstResponse']> {
   const range = dayRange(now, days);
   const counts = await store.getCounts(workspaceId, { keys: firstResponseKeys(range) });
   const all = histogramOf(counts, range);
@@ -79,7 +80,7 @@ export async function firstResponseReport(store: Counts, workspaceId: string, no
 }
 
 /** Conversations waiting on an operator right now: how many, and the longest waits. */
-export async function waitingNow(store: Pick<Store, 'waitingConversations'>, workspaceId: string, now: number) {
+export async function waitingNow(store: Pick<Store, 'waitingConversations'>, workspaceId: string, now: number): Promise<ConversationsReport['waitingNow']> {
   const { count, longest } = await store.waitingConversations(workspaceId, WAITING_LISTED);
   const oldest = longest[0]?.waitingSince;
   return {

@@ -1,3 +1,4 @@
+import type { PlaybooksReport } from '@omotenashi/protocol';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services.js';
@@ -15,7 +16,7 @@ export function consoleReportRoutes(app: FastifyInstance, s: Services): void {
       tags: ['reports'], summary: 'Per playbook over the last `days` days: fired → shown → dismissed / engaged → resolved → purchased, and held-back counts by reason',
       querystring: DaysQuery, security: bearer,
     },
-  }, async (req) => {
+  }, async (req): Promise<PlaybooksReport> => {
     const auth = await authenticate(s, req);
     const days = req.query.days ?? 30;
     const since = s.clock.now() - days * DAY;

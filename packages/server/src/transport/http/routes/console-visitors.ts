@@ -1,3 +1,4 @@
+import type { LiveVisitorsPage } from '@omotenashi/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { manualInvite, MANUAL_PLAYBOOK } from '../../../app/care/manual-invite.js';
@@ -37,7 +38,7 @@ export function consoleVisitorRoutes(app: FastifyInstance, s: Services): void {
 
   app.get<{ Querystring: Static<typeof LiveQuery> }>('/api/v1/visitors/live', {
     schema: { tags, summary: 'Who is on the site now (activity within the last 5 minutes), most recent first (keyset pages)', querystring: LiveQuery, security: bearer },
-  }, async (req) => {
+  }, async (req): Promise<LiveVisitorsPage> => {
     const auth = await authenticate(s, req);
     const limit = req.query.limit ?? 50;
     const now = s.clock.now();

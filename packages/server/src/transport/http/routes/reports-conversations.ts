@@ -1,3 +1,4 @@
+import type { ConversationsReport } from '@omotenashi/protocol';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { csatReport, firstResponseReport, slaReport, waitingNow } from '../../../app/conversations/reports.js';
@@ -18,7 +19,7 @@ export function conversationReportRoutes(app: FastifyInstance, s: Services): voi
       summary: 'Over the last `days` UTC days (today included): first-response distribution and per-day median / p90, SLA attainment, satisfaction trend; and the conversations waiting now',
       querystring: DaysQuery, security: bearer,
     },
-  }, async (req) => {
+  }, async (req): Promise<ConversationsReport> => {
     const auth = await authenticate(s, req);
     const days = req.query.days ?? 30;
     const now = s.clock.now();
