@@ -12,12 +12,14 @@ describe('OpenAPI document', () => {
   it('is generated from the same schemas that validate requests', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> }>();
+    const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses?: Record<string, unknown> }>> }>();
     expect(doc.openapi).toMatch(/^3\./);
     for (const path of ['/api/v1/customers/lookup', '/api/v1/customers/{id}', '/api/v1/customers/{id}/timeline', '/api/v1/customers/{id}/export', '/v1/batch', '/v1/track', '/api/v1/auth/login']) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(doc.paths['/api/v1/customers/{id}']).toHaveProperty('delete');
+    // The login's lock-out (429 rate_limited) is documented where it can happen.
+    for (const login of ['/api/v1/auth/login', '/console/api/login']) expect(doc.paths[login]!['post']!.responses, login).toHaveProperty(['429']);
     const lookupParams = doc.paths['/api/v1/customers/lookup']!['get']!.parameters!.map((p) => p.name).sort();
     expect(lookupParams).toEqual(['anonymousId', 'email', 'phone', 'userId']);
     // The schema that documents `limit` is the one that refuses a bad value.

@@ -13,9 +13,9 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 
 export const bearer = [{ bearerAuth: [] }];
 
-export function withErrors(ok: Record<number, TSchema>): Record<number, TSchema> {
+export function withErrors(ok: Record<number, TSchema>, more: (409 | 413 | 415 | 429)[] = []): Record<number, TSchema> {
   const err = Type.Ref('Error');
-  return { ...ok, 400: err, 401: err, 403: err, 404: err };
+  return { ...ok, 400: err, 401: err, 403: err, 404: err, ...Object.fromEntries(more.map((code) => [code, err])) };
 }
 
 export const RoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('agent')]);

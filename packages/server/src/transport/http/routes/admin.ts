@@ -38,7 +38,7 @@ const ProfileBody = Type.Object({
 /** Workspace administration: login, write keys, API tokens, operators. */
 export function adminRoutes(app: FastifyInstance, s: Services): void {
   app.post<{ Body: Static<typeof LoginBody> }>('/api/v1/auth/login', {
-    schema: { tags: ['auth'], summary: 'Operator password login; returns a 12-hour session token', body: LoginBody, response: withErrors({ 200: Type.Any() }) },
+    schema: { tags: ['auth'], summary: 'Operator password login; returns a 12-hour session token', body: LoginBody, response: withErrors({ 200: Type.Any() }, [429]) },
   }, async (req) => {
     const r = await s.tenancy.login(req.body.email, req.body.password, req.body.workspaceId, { address: req.ip });
     return { token: r.token, expiresAt: iso(r.expiresAt), operator: { id: r.operator.id, email: r.operator.email, name: r.operator.name, role: r.operator.role, workspaceId: r.operator.workspaceId } };

@@ -56,7 +56,7 @@ export function consoleApiRoutes(app: FastifyInstance, s: Services): void {
   app.post<{ Body: Static<typeof LoginBody> }>('/console/api/login', {
     schema: {
       tags, summary: 'Console login: sets the HttpOnly session cookie and returns the operator and the CSRF token',
-      body: LoginBody, response: withErrors({ 200: SessionView }),
+      body: LoginBody, response: withErrors({ 200: SessionView }, [429]),
     },
   }, async (req, reply) => {
     noStore(reply);
