@@ -98,4 +98,24 @@ describeBrowser('console: the customer panel\'s suggestions and their actions', 
     expect(touches.map((t) => t.content.message)).toEqual(['Can I help you with anything in your cart?']);
     expect(cp.errors).toEqual([]);
   });
+
+  it('in Japanese: the suggestions are worded in the operator\'s language from their data', async () => {
+    const ja = await newConsolePage(browser, { locale: 'ja-JP' });
+    await loginWithApi(ja.context, server);
+    const anon = `anon-ja-${Date.now()}`;
+    await track(server, [
+      { type: 'track', anonymousId: anon, event: 'Product Added', timestamp: new Date(Date.now() - 3 * 3_600_000).toISOString(), properties: { product_id: 'tea-2', name: 'Gyokuro', price: 30, quantity: 3, currency: 'JPY' } },
+      { type: 'identify', anonymousId: anon, timestamp: new Date(Date.now() - 3 * 3_600_000).toISOString(), traits: { firstName: 'Haruto' } },
+    ]);
+    const id = await suggestionsOf(anon, ['open_cart']);
+    await openView(ja.page, server, `/customers/${id}`, 'customer-suggestions', 'the suggestions on the customer page (ja)');
+    const cart = tid(ja.page, 'customer-suggestions').locator('[data-testid="suggestion"][data-kind="open_cart"]');
+    await hasText(cart, 'カート(3点、', 'the open cart suggestion in Japanese');
+    await hasText(cart, '3時間前から止まったまま', 'how long the cart has waited, in Japanese');
+    await hasText(cart, 'カートについて声をかける', 'the task, named in Japanese');
+    expect(await cart.textContent()).not.toContain('A cart of');
+    await screenshot(ja.page, 'console-suggestions-ja');
+    expect(ja.errors).toEqual([]);
+    await ja.context.close();
+  });
 });

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
 import {
-  connectVisitor, hasText, loginWithApi, newConsolePage, openView, tid, track, until, visible, visitorReceives,
+  connectVisitor, hasText, loginWithApi, newConsolePage, openView, track, until, visible, visitorReceives,
   type ConsolePage, type Visitor,
 } from './console-support.js';
 

@@ -60,3 +60,32 @@ export interface SimulationReport {
   sample: { customerId: string; decisions: SimulatedDecision[] }[];
   durationMs: number;
 }
+
+/** What a suggestion proposes a person do; none is done automatically. */
+export type SuggestedAction =
+  | { type: 'invite'; message: string }
+  | { type: 'task'; title: string }
+  | { type: 'snippet'; query: string };
+
+interface SuggestionBase {
+  /** The sentence in English, for clients that do not word it themselves from `ref`. */
+  text: string;
+  /** What they could do; null when the right thing is to leave the customer be. */
+  action: SuggestedAction | null;
+  /** Most pressing first: 1 (now) … 3 (when there is time). */
+  priority: 1 | 2 | 3;
+}
+
+/**
+ * "What else could be done" for a customer (GET /api/v1/customers/:id/suggestions). `ref` holds
+ * the data the suggestion rests on: every value its sentence names (times in epoch ms), so a
+ * client can say it in its own language.
+ */
+export type SuggestionView = SuggestionBase & (
+  | { kind: 'held_back'; ref: { playbookKey: string; playbookName: string; reason: string; detail: string | null; at: number } }
+  | { kind: 'moment'; ref: { moment: string; date: string; daysUntil: number; firstName: string | null } }
+  | { kind: 'open_cart'; ref: { items: number; value: number; currency: string | null; updatedAt: number } }
+  | { kind: 'late_order'; ref: { orderId: string; promisedBy: number } }
+  | { kind: 'low_csat'; ref: { conversationId: string; score: number; ratedAt: number } }
+);
+export type SuggestionKind = SuggestionView['kind'];

@@ -26,6 +26,13 @@ export function ago(at: string | number | null | undefined, now = Date.now()): s
   return t('time.ago', { d: duration(now - ms) });
 }
 
+/** A calendar day ("2026-11-27", or epoch ms read as a UTC day), in the operator's words. */
+export function day(at: string | number): string {
+  const ms = typeof at === 'number' ? at : Date.parse(`${at}T00:00:00Z`);
+  if (Number.isNaN(ms)) return String(at);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
+}
+
 export function dateTime(at: string | number | null | undefined): string {
   const ms = toMs(at);
   if (ms === null) return '';

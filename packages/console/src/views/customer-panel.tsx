@@ -11,11 +11,13 @@ import { href, linkClick } from '../lib/router';
 import { socket } from '../lib/realtime';
 import { ago, dateTime, duration, initials, money, shortTime } from '../lib/format';
 import { displayName, rememberCustomer } from '../lib/customers';
+import type { SuggestionView } from '@omotenashi/protocol';
 import type { Conversation, CustomerView, Decision } from '../lib/types';
 import { useNow } from '../components/sla';
 import { requestSnippet } from '../lib/composer-bridge';
 import { InviteResult, sendInvite } from '../lib/invite';
 import { usePolling } from '../lib/polling';
+import { suggestionText, taskTitle } from '../lib/suggestion-text';
 
 /** Fallback only: `visitor.activity` frames refresh the panel as the customer browses. */
 const LIVE_MS = 30_000;
@@ -274,16 +276,10 @@ function Decisions({ items, error }: { items: Decision[] | null; error: string |
   );
 }
 
-/** One suggestion as GET /api/v1/customers/:id/suggestions gives it (customer-suggestions.ts). */
-interface Suggestion {
-  kind: string;
-  text: string;
-  action: { type: 'invite'; message: string } | { type: 'task'; title: string } | { type: 'snippet'; query: string } | null;
-  priority: 1 | 2 | 3;
-  ref: Record<string, string | number | null>;
-}
+type Suggestion = SuggestionView;
 
 function Suggestions({ customerId, items, error, besideConversation }: { customerId: string; items: Suggestion[] | null; error: string | null; besideConversation: boolean }) {
+  const now = useNow(60_000);
   if (!items && !error) return null;
   return (
     <Section title={t('customer.suggestions')} testid="customer-suggestions" count={items?.length}>
@@ -292,8 +288,8 @@ function Suggestions({ customerId, items, error, besideConversation }: { custome
       <ul class="suggestions">
         {(items ?? []).map((s, i) => (
           <li key={`${s.kind}:${i}`} class={`suggestion p${s.priority}`} data-testid="suggestion" data-kind={s.kind}>
-            <p class="small"><span class={`pill ${s.priority === 1 ? 'warn' : 'subtle'}`}>{t(`suggestion.priority${s.priority}`)}</span> {s.text}</p>
-            {s.action && <SuggestionAction customerId={customerId} action={s.action} besideConversation={besideConversation} />}
+            <p class="small"><span class={`pill ${s.priority === 1 ? 'warn' : 'subtle'}`}>{t(`suggestion.priority${s.priority}`)}</span> {suggestionText(s, now)}</p>
+            {s.action && <SuggestionAction customerId={customerId} action={s.action} task={taskTitle(s)} besideConversation={besideConversation} />}
           </li>
         ))}
       </ul>
@@ -302,10 +298,10 @@ function Suggestions({ customerId, items, error, besideConversation }: { custome
 }
 
 /** An invitation is sent (through the etiquette); a snippet opens the composer's picker; a task is only named (no route creates one). */
-function SuggestionAction({ customerId, action, besideConversation }: { customerId: string; action: NonNullable<Suggestion['action']>; besideConversation: boolean }) {
+function SuggestionAction({ customerId, action, task, besideConversation }: { customerId: string; action: NonNullable<Suggestion['action']>; task: string | null; besideConversation: boolean }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  if (action.type === 'task') return <p class="muted small suggestion-task">{t('suggestion.task', { title: action.title })}</p>;
+  if (action.type === 'task') return <p class="muted small suggestion-task">{t('suggestion.task', { title: task ?? action.title })}</p>;
   if (action.type === 'snippet') {
     if (!besideConversation) return <p class="muted small">{t('suggestion.snippetElsewhere', { query: action.query })}</p>;
     return <button type="button" class="btn tiny" data-testid="suggestion-snippet" onClick={() => requestSnippet(action.query)}>{t('suggestion.snippet', { query: action.query })}</button>;

@@ -1,3 +1,4 @@
+import type { SuggestedAction, SuggestionKind, SuggestionView } from '@omotenashi/protocol';
 import type { Profile } from '../profile/profile.js';
 import { describeProfile } from '../profile/describe-profile.js';
 import { firstNameOf } from '../profile/customer-name.js';
@@ -46,24 +47,8 @@ export interface SuggestionInput {
   now: number;
 }
 
-export type SuggestedAction =
-  | { type: 'invite'; message: string }
-  | { type: 'task'; title: string }
-  | { type: 'snippet'; query: string };
-
-export type SuggestionKind = 'held_back' | 'moment' | 'open_cart' | 'late_order' | 'low_csat';
-
-export interface Suggestion {
-  kind: SuggestionKind;
-  /** A short sentence for the operator. */
-  text: string;
-  /** What they could do; null when the right thing is to leave the customer be. */
-  action: SuggestedAction | null;
-  /** Most pressing first: 1 (now) … 3 (when there is time). */
-  priority: 1 | 2 | 3;
-  /** The data it rests on (playbook key, moment date, order id, conversation id…). */
-  ref: Record<string, string | number | null>;
-}
+export type Suggestion = SuggestionView;
+export type { SuggestedAction, SuggestionKind };
 
 /** "2 h ago", in the words hold-back reasons use (describeDuration). */
 const ago = (ms: number): string => `${describeDuration(ms)} ago`;
@@ -89,11 +74,11 @@ function heldBack(input: SuggestionInput): Suggestion[] {
     const why = d.detail ? `${d.reason}: ${d.detail}` : d.reason;
     const when = ago(input.now - d.at);
     if (RESPECT.has(d.reason)) {
-      out.push({ kind: 'held_back', text: `${name} was held back ${when} (${why}). Leave them be for now.`, action: null, priority: 3, ref: { playbookKey: d.playbookKey, reason: d.reason } });
+      out.push({ kind: 'held_back', text: `${name} was held back ${when} (${why}). Leave them be for now.`, action: null, priority: 3, ref: { playbookKey: d.playbookKey, playbookName: name, reason: d.reason, detail: d.detail, at: d.at } });
     } else if (PASSING.has(d.reason)) {
       out.push({
         kind: 'held_back', text: `${name} was held back ${when} (${why}); it may still be worth it by hand.`,
-        action: { type: 'task', title: `Follow up by hand: ${name}` }, priority: 2, ref: { playbookKey: d.playbookKey, reason: d.reason },
+        action: { type: 'task', title: `Follow up by hand: ${name}` }, priority: 2, ref: { playbookKey: d.playbookKey, playbookName: name, reason: d.reason, detail: d.detail, at: d.at },
       });
     }
   }
@@ -103,14 +88,14 @@ function heldBack(input: SuggestionInput): Suggestion[] {
 function moments(input: SuggestionInput, who: string): Suggestion[] {
   const out: Suggestion[] = [];
   for (const m of describeProfile(input.profile, input.now).moments) {
-    if (m.daysUntil === null || m.daysUntil > MOMENT_HORIZON_DAYS) continue;
+    if (m.daysUntil === null || m.nextOccurrence === null || m.daysUntil > MOMENT_HORIZON_DAYS) continue;
     const occursAt = input.now + m.daysUntil * DAY;
     if (input.touches.some((t) => t.createdAt >= occursAt - MOMENT_TOUCH_WINDOW_MS)) continue;
     const label = m.kind.replace(/_/g, ' ');
     const when = m.daysUntil === 0 ? 'today' : m.daysUntil === 1 ? 'tomorrow' : `in ${m.daysUntil} days`;
     out.push({
       kind: 'moment', text: `${who === 'the customer' ? 'Their' : `${who}'s`} ${label} is ${when} (${m.nextOccurrence}), and nothing has been sent yet.`,
-      action: { type: 'task', title: `Send a ${label} note` }, priority: m.daysUntil <= 2 ? 1 : 3, ref: { moment: m.kind, date: m.nextOccurrence, daysUntil: m.daysUntil },
+      action: { type: 'task', title: `Send a ${label} note` }, priority: m.daysUntil <= 2 ? 1 : 3, ref: { moment: m.kind, date: m.nextOccurrence, daysUntil: m.daysUntil, firstName: who === 'the customer' ? null : who },
     });
   }
   return out;
@@ -128,30 +113,34 @@ function openCart(input: SuggestionInput): Suggestion[] {
   return [{
     kind: 'open_cart', text: `A cart of ${items} item${items === 1 ? '' : 's'} (${money(cart.value, cart.currency)}) left ${ago(idle)}, with no conversation about it.`,
     action: onSite ? { type: 'invite', message: 'Can I help you with anything in your cart?' } : { type: 'task', title: 'Check in about the open cart' },
-    priority: onSite ? 1 : 2, ref: { items, value: cart.value, currency: cart.currency },
+    priority: onSite ? 1 : 2, ref: { items, value: cart.value, currency: cart.currency, updatedAt: cart.updatedAt },
   }];
 }
 
 function lateOrders(input: SuggestionInput): Suggestion[] {
-  return input.profile.orders.recent
-    .filter((o) => (o.status === 'completed' || o.status === 'shipped') && o.promisedBy !== null && o.promisedBy < input.now && o.deliveredAt === null)
-    .map((o) => ({
-      kind: 'late_order' as const,
-      text: `Order ${o.orderId} was promised for ${new Date(o.promisedBy!).toISOString().slice(0, 10)} and is ${describeDuration(input.now - o.promisedBy!)} late.`,
-      action: { type: 'snippet' as const, query: 'delivery' }, priority: 1 as const, ref: { orderId: o.orderId, promisedBy: o.promisedBy },
-    }));
+  return input.profile.orders.recent.flatMap((o): Suggestion[] => {
+    const promisedBy = o.promisedBy;
+    if (!(o.status === 'completed' || o.status === 'shipped') || promisedBy === null || promisedBy >= input.now || o.deliveredAt !== null) return [];
+    return [{
+      kind: 'late_order',
+      text: `Order ${o.orderId} was promised for ${new Date(promisedBy).toISOString().slice(0, 10)} and is ${describeDuration(input.now - promisedBy)} late.`,
+      action: { type: 'snippet', query: 'delivery' }, priority: 1, ref: { orderId: o.orderId, promisedBy },
+    }];
+  });
 }
 
 function lowCsat(input: SuggestionInput): Suggestion[] {
   const followedUp = (id: string) => input.queueItems.some((q) => q.status === 'resolved' && (q.context as { conversationId?: unknown } | null)?.conversationId === id);
-  return input.conversations
-    .filter((c) => c.csatScore !== null && c.csatScore <= LOW_CSAT && c.csatAt !== null)
+  return input.conversations.flatMap((c): Suggestion[] => {
+    const { csatScore: score, csatAt: ratedAt } = c;
+    if (score === null || score > LOW_CSAT || ratedAt === null) return [];
     // Written to since the rating, or its queue item resolved: someone already followed up.
-    .filter((c) => !(c.lastMessageAt !== null && c.lastMessageAt > c.csatAt!) && !followedUp(c.id))
-    .map((c) => ({
-      kind: 'low_csat' as const, text: `They rated a conversation ${c.csatScore}/5 ${ago(input.now - c.csatAt!)}, and nobody has followed up yet.`,
-      action: { type: 'task' as const, title: 'Follow up on the low satisfaction score' }, priority: 1 as const, ref: { conversationId: c.id, score: c.csatScore },
-    }));
+    if ((c.lastMessageAt !== null && c.lastMessageAt > ratedAt) || followedUp(c.id)) return [];
+    return [{
+      kind: 'low_csat', text: `They rated a conversation ${score}/5 ${ago(input.now - ratedAt)}, and nobody has followed up yet.`,
+      action: { type: 'task', title: 'Follow up on the low satisfaction score' }, priority: 1, ref: { conversationId: c.id, score, ratedAt },
+    }];
+  });
 }
 
 /** Every suggestion, most pressing first (stable within a priority). */
