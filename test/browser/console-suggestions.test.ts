@@ -75,6 +75,20 @@ describeBrowser('console: the customer panel\'s suggestions and their actions', 
     await late.locator('[data-testid="suggestion-snippet"]').click();
     await visible(tid(page, 'snippet-picker'), 'the composer\'s snippet picker');
     expect(await composerInput(page).inputValue()).toBe('/delivery');
+
+    // The moment's task becomes a staff task with one click, and is not suggested again.
+    await moment.locator('[data-testid="suggestion-add-task"]').click();
+    await visible(moment.locator('[data-testid="suggestion-task-added"]'), 'the task added confirmation');
+    const customerId = (await server.api<{ id: string }>('GET', `/api/v1/customers/lookup?anonymousId=${anon}`)).id;
+    // (A playbook's own tasks may be there too: the one made here is the one naming the suggestion.)
+    const tasks = (await server.api<{ items: { title: string; context: { note: string; suggestionKey?: string } }[] }>('GET', `/api/v1/tasks?customerId=${customerId}`)).items
+      .filter((x) => x.context.suggestionKey !== undefined);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.title).toBe('Send a birthday note');
+    expect(tasks[0]!.context.note).toContain('birthday is in 3 days');
+    expect(tasks[0]!.context.suggestionKey).toMatch(/^moment:birthday:/);
+    const again = (await server.api<{ suggestions: { kind: string }[] }>('GET', `/api/v1/customers/${customerId}/suggestions`)).suggestions;
+    expect(again.map((s) => s.kind)).not.toContain('moment');
   });
 
   it('on the customer page: an open cart\'s invitation is sent through the etiquette and says so', async () => {

@@ -68,6 +68,12 @@ export type SuggestedAction =
   | { type: 'snippet'; query: string };
 
 interface SuggestionBase {
+  /**
+   * Names this suggestion for as long as it stands ("moment:birthday:2026-11-27"): a task made
+   * from it carries the key (POST /api/v1/tasks `suggestionKey`), and the suggestion is not
+   * made again.
+   */
+  key: string;
   /** The sentence in English, for clients that do not word it themselves from `ref`. */
   text: string;
   /** What they could do; null when the right thing is to leave the customer be. */

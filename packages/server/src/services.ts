@@ -141,7 +141,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
     customers: new Customers(store, ids, clock),
     merges: new Merges(store, clock, geo),
     playbooks: new Playbooks(store, ids, clock, registry),
-    careQueue: new CareQueue(store, clock),
+    careQueue: new CareQueue(store, clock, ids),
     startBackground() {
       background = true;
       scheduler.start();

@@ -4,7 +4,7 @@ import { suggestionText, taskTitle } from './suggestion-text';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const H = 3_600_000;
-const base = { text: 'the server’s English', priority: 2 as const };
+const base = { key: 'k', text: 'the server’s English', priority: 2 as const };
 
 describe('suggestionText (English)', () => {
   it('words each kind from its data, not from the server’s sentence', () => {

@@ -5,7 +5,7 @@
  * suggestions for what else could be done (GET /customers/:id/suggestions), each with its action.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../lib/api';
+import { api, errorText } from '../lib/api';
 import { t, tMaybe } from '../lib/i18n';
 import { href, linkClick } from '../lib/router';
 import { socket } from '../lib/realtime';
@@ -289,7 +289,9 @@ function Suggestions({ customerId, items, error, besideConversation }: { custome
         {(items ?? []).map((s, i) => (
           <li key={`${s.kind}:${i}`} class={`suggestion p${s.priority}`} data-testid="suggestion" data-kind={s.kind}>
             <p class="small"><span class={`pill ${s.priority === 1 ? 'warn' : 'subtle'}`}>{t(`suggestion.priority${s.priority}`)}</span> {suggestionText(s, now)}</p>
-            {s.action && <SuggestionAction customerId={customerId} action={s.action} task={taskTitle(s)} besideConversation={besideConversation} />}
+            {s.action?.type === 'task'
+              ? <AddTask customerId={customerId} title={taskTitle(s) ?? s.action.title} note={suggestionText(s, now)} suggestionKey={s.key} />
+              : s.action && <SuggestionAction customerId={customerId} action={s.action} besideConversation={besideConversation} />}
           </li>
         ))}
       </ul>
@@ -297,11 +299,38 @@ function Suggestions({ customerId, items, error, besideConversation }: { custome
   );
 }
 
-/** An invitation is sent (through the etiquette); a snippet opens the composer's picker; a task is only named (no route creates one). */
-function SuggestionAction({ customerId, action, task, besideConversation }: { customerId: string; action: NonNullable<Suggestion['action']>; task: string | null; besideConversation: boolean }) {
+/**
+ * A suggested task, added to the staff tasks with one click (POST /api/v1/tasks, carrying the
+ * suggestion's key so the server stops suggesting it; the next read of the list drops it).
+ */
+function AddTask({ customerId, title, note, suggestionKey }: { customerId: string; title: string; note: string; suggestionKey: string }) {
+  const [state, setState] = useState<'idle' | 'busy' | 'added'>('idle');
+  const [error, setError] = useState<string | null>(null);
+  const add = async () => {
+    setState('busy');
+    setError(null);
+    try {
+      await api.post('/api/v1/tasks', { customerId, title, note, suggestionKey });
+      setState('added');
+    } catch (err) {
+      setError(errorText(err));
+      setState('idle');
+    }
+  };
+  return (
+    <div class="suggestion-action">
+      <p class="muted small suggestion-task">{t('suggestion.task', { title })}</p>
+      {state !== 'added' && <button type="button" class="btn tiny" data-testid="suggestion-add-task" disabled={state === 'busy'} onClick={() => void add()}>{t('suggestion.addTask')}</button>}
+      {state === 'added' && <p class="small ok-text" role="status" data-testid="suggestion-task-added">{t('suggestion.taskAdded')} <a href={href('/queue')} onClick={linkClick('/queue')}>{t('suggestion.openTasks')}</a></p>}
+      {error && <p class="error small" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+/** An invitation is sent (through the etiquette); a snippet opens the composer's picker. */
+function SuggestionAction({ customerId, action, besideConversation }: { customerId: string; action: Exclude<NonNullable<Suggestion['action']>, { type: 'task' }>; besideConversation: boolean }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  if (action.type === 'task') return <p class="muted small suggestion-task">{t('suggestion.task', { title: task ?? action.title })}</p>;
   if (action.type === 'snippet') {
     if (!besideConversation) return <p class="muted small">{t('suggestion.snippetElsewhere', { query: action.query })}</p>;
     return <button type="button" class="btn tiny" data-testid="suggestion-snippet" onClick={() => requestSnippet(action.query)}>{t('suggestion.snippet', { query: action.query })}</button>;

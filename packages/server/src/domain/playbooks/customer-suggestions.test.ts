@@ -11,7 +11,7 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const input = (over: Partial<SuggestionInput> = {}, profile: (p: Profile) => void = () => undefined): SuggestionInput => {
   const p = emptyProfile(NOW - 30 * DAY);
   profile(p);
-  return { profile: p, playbooks: [], decisions: [], touches: [], conversations: [], queueItems: [], now: NOW, ...over };
+  return { profile: p, playbooks: [], decisions: [], touches: [], conversations: [], queueItems: [], tasks: [], now: NOW, ...over };
 };
 
 describe('suggestions for a customer', () => {
@@ -28,6 +28,10 @@ describe('suggestions for a customer', () => {
     expect(s).toMatchObject({ kind: 'moment', priority: 3, action: { type: 'task', title: 'Send a birthday note' }, ref: { date: '2026-11-27', daysUntil: 5 } });
     expect(s!.text).toBe("Ana's birthday is in 5 days (2026-11-27), and nothing has been sent yet.");
     expect(suggestForCustomer(input({ touches: [{ createdAt: NOW - DAY }] }, birthday))).toEqual([]);
+    // Made into a task (whatever its state), it is in a person's hands: not suggested again.
+    expect(s!.key).toBe('moment:birthday:2026-11-27');
+    expect(suggestForCustomer(input({ tasks: [{ context: { suggestionKey: 'moment:birthday:2026-11-27' } }] }, birthday))).toEqual([]);
+    expect(suggestForCustomer(input({ tasks: [{ context: { suggestionKey: 'moment:birthday:2025-11-27' } }, { context: null }] }, birthday))).toHaveLength(1);
     // Too far ahead: nothing yet.
     expect(suggestForCustomer(input({}, (p) => { p.moments = [{ kind: 'birthday', trait: 'birthday', date: '1990-12-25', yearly: true }]; }))).toEqual([]);
   });

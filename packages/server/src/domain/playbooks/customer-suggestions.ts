@@ -35,6 +35,8 @@ export interface SuggestionDecision { playbookKey: string; outcome: string; reas
 export interface SuggestionTouch { createdAt: number }
 export interface SuggestionConversation { id: string; status: string; csatScore: number | null; csatAt: number | null; lastMessageAt: number | null }
 export interface SuggestionQueueItem { status: string; context: unknown }
+/** A staff task of this customer's: one made from a suggestion names it in `context.suggestionKey`. */
+export interface SuggestionTask { context: unknown }
 
 export interface SuggestionInput {
   profile: Profile;
@@ -44,6 +46,7 @@ export interface SuggestionInput {
   touches: SuggestionTouch[];
   conversations: SuggestionConversation[];
   queueItems: SuggestionQueueItem[];
+  tasks: SuggestionTask[];
   now: number;
 }
 
@@ -74,10 +77,10 @@ function heldBack(input: SuggestionInput): Suggestion[] {
     const why = d.detail ? `${d.reason}: ${d.detail}` : d.reason;
     const when = ago(input.now - d.at);
     if (RESPECT.has(d.reason)) {
-      out.push({ kind: 'held_back', text: `${name} was held back ${when} (${why}). Leave them be for now.`, action: null, priority: 3, ref: { playbookKey: d.playbookKey, playbookName: name, reason: d.reason, detail: d.detail, at: d.at } });
+      out.push({ kind: 'held_back', key: `held_back:${d.playbookKey}:${d.at}`, text: `${name} was held back ${when} (${why}). Leave them be for now.`, action: null, priority: 3, ref: { playbookKey: d.playbookKey, playbookName: name, reason: d.reason, detail: d.detail, at: d.at } });
     } else if (PASSING.has(d.reason)) {
       out.push({
-        kind: 'held_back', text: `${name} was held back ${when} (${why}); it may still be worth it by hand.`,
+        kind: 'held_back', key: `held_back:${d.playbookKey}:${d.at}`, text: `${name} was held back ${when} (${why}); it may still be worth it by hand.`,
         action: { type: 'task', title: `Follow up by hand: ${name}` }, priority: 2, ref: { playbookKey: d.playbookKey, playbookName: name, reason: d.reason, detail: d.detail, at: d.at },
       });
     }
@@ -94,7 +97,7 @@ function moments(input: SuggestionInput, who: string): Suggestion[] {
     const label = m.kind.replace(/_/g, ' ');
     const when = m.daysUntil === 0 ? 'today' : m.daysUntil === 1 ? 'tomorrow' : `in ${m.daysUntil} days`;
     out.push({
-      kind: 'moment', text: `${who === 'the customer' ? 'Their' : `${who}'s`} ${label} is ${when} (${m.nextOccurrence}), and nothing has been sent yet.`,
+      kind: 'moment', key: `moment:${m.kind}:${m.nextOccurrence}`, text: `${who === 'the customer' ? 'Their' : `${who}'s`} ${label} is ${when} (${m.nextOccurrence}), and nothing has been sent yet.`,
       action: { type: 'task', title: `Send a ${label} note` }, priority: m.daysUntil <= 2 ? 1 : 3, ref: { moment: m.kind, date: m.nextOccurrence, daysUntil: m.daysUntil, firstName: who === 'the customer' ? null : who },
     });
   }
@@ -111,7 +114,7 @@ function openCart(input: SuggestionInput): Suggestion[] {
   const items = cart.items.reduce((n, i) => n + i.quantity, 0);
   const onSite = session.lastActivityAt !== null && input.now - session.lastActivityAt < 30 * MIN;
   return [{
-    kind: 'open_cart', text: `A cart of ${items} item${items === 1 ? '' : 's'} (${money(cart.value, cart.currency)}) left ${ago(idle)}, with no conversation about it.`,
+    kind: 'open_cart', key: `open_cart:${cart.updatedAt}`, text: `A cart of ${items} item${items === 1 ? '' : 's'} (${money(cart.value, cart.currency)}) left ${ago(idle)}, with no conversation about it.`,
     action: onSite ? { type: 'invite', message: 'Can I help you with anything in your cart?' } : { type: 'task', title: 'Check in about the open cart' },
     priority: onSite ? 1 : 2, ref: { items, value: cart.value, currency: cart.currency, updatedAt: cart.updatedAt },
   }];
@@ -122,7 +125,7 @@ function lateOrders(input: SuggestionInput): Suggestion[] {
     const promisedBy = o.promisedBy;
     if (!(o.status === 'completed' || o.status === 'shipped') || promisedBy === null || promisedBy >= input.now || o.deliveredAt !== null) return [];
     return [{
-      kind: 'late_order',
+      kind: 'late_order', key: `late_order:${o.orderId}`,
       text: `Order ${o.orderId} was promised for ${new Date(promisedBy).toISOString().slice(0, 10)} and is ${describeDuration(input.now - promisedBy)} late.`,
       action: { type: 'snippet', query: 'delivery' }, priority: 1, ref: { orderId: o.orderId, promisedBy },
     }];
@@ -137,7 +140,7 @@ function lowCsat(input: SuggestionInput): Suggestion[] {
     // Written to since the rating, or its queue item resolved: someone already followed up.
     if ((c.lastMessageAt !== null && c.lastMessageAt > ratedAt) || followedUp(c.id)) return [];
     return [{
-      kind: 'low_csat', text: `They rated a conversation ${score}/5 ${ago(input.now - ratedAt)}, and nobody has followed up yet.`,
+      kind: 'low_csat', key: `low_csat:${c.id}`, text: `They rated a conversation ${score}/5 ${ago(input.now - ratedAt)}, and nobody has followed up yet.`,
       action: { type: 'task', title: 'Follow up on the low satisfaction score' }, priority: 1, ref: { conversationId: c.id, score, ratedAt },
     }];
   });
@@ -146,6 +149,8 @@ function lowCsat(input: SuggestionInput): Suggestion[] {
 /** Every suggestion, most pressing first (stable within a priority). */
 export function suggestForCustomer(input: SuggestionInput): Suggestion[] {
   const who = firstName(input.profile);
-  const all = [...lowCsat(input), ...lateOrders(input), ...openCart(input), ...moments(input, who), ...heldBack(input)];
+  // Already made into a task (open, claimed or done): a person has it in hand.
+  const taken = new Set(input.tasks.map((t) => (t.context as { suggestionKey?: unknown } | null)?.suggestionKey).filter((k): k is string => typeof k === 'string'));
+  const all = [...lowCsat(input), ...lateOrders(input), ...openCart(input), ...moments(input, who), ...heldBack(input)].filter((s) => !taken.has(s.key));
   return all.map((s, i) => ({ s, i })).sort((a, b) => a.s.priority - b.s.priority || a.i - b.i).map((x) => x.s);
 }

@@ -18,6 +18,17 @@ const QueueQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 }, { additionalProperties: false });
 interface ResolveBody { resolution?: string }
+const TaskBody = Type.Object({
+  customerId: Type.String({ minLength: 1, maxLength: 64 }),
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  team: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()])),
+  owner: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+  dueAt: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone, e.g. 2026-12-24T09:00:00+09:00' }), Type.Null()])),
+  suggestionKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the `key` of the suggestion this task was made from' })),
+}, { additionalProperties: false });
+/** An ISO 8601 date-time with a zone (a bare "2026-12-24" would be read in UTC, not the operator's day). */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DecisionsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
 
 /** Playbooks, etiquette, decisions, the "needs you now" queue and staff tasks. */
@@ -104,6 +115,26 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
     return { items: rows.map((m) => ({ id: m.id, kind: m.kind, playbookKey: m.playbookKey, decisionId: m.decisionId, content: m.content, createdAt: iso(m.createdAt), response: m.response, respondedAt: iso(m.respondedAt) })) };
   });
 
+  app.post<{ Body: Static<typeof TaskBody> }>('/api/v1/tasks', {
+    schema: { tags: ['queue'], summary: 'Add a staff task by hand (for a customer of this workspace)', body: TaskBody, security: bearer, response: withErrors({ 201: Type.Any() }) },
+  }, async (req, reply) => {
+    const auth = await authenticate(s, req);
+    const b = req.body;
+    const title = b.title.trim();
+    if (title === '') throw validationError([{ path: 'title', code: 'invalid_value', message: 'title must not be blank' }]);
+    let dueAt: number | null = null;
+    if (b.dueAt !== undefined && b.dueAt !== null) {
+      dueAt = ISO_WITH_ZONE.test(b.dueAt) && realDay(b.dueAt) ? Date.parse(b.dueAt) : NaN;
+      if (Number.isNaN(dueAt)) throw validationError([{ path: 'dueAt', code: 'invalid_value', message: `dueAt must be an ISO 8601 date-time with a zone, like 2026-12-24T09:00:00+09:00; got ${JSON.stringify(b.dueAt)}` }]);
+    }
+    // Another workspace's customer is "not found", as everywhere; a merged one is its survivor.
+    const customer = await s.customers.requireRoot(auth.workspaceId, b.customerId);
+    const task = await s.careQueue.createTask(auth.workspaceId, {
+      customerId: customer.id, title, note: b.note?.trim() || null, team: b.team ?? null, owner: b.owner ?? null, dueAt, suggestionKey: b.suggestionKey ?? null,
+    }, auth.operatorId ?? auth.id);
+    return reply.code(201).send(presentItem(task));
+  });
+
   for (const [path, kind, label] of [['queue', 'care_items', 'queue item'], ['tasks', 'tasks', 'task']] as const) {
     const qtags = ['queue'];
     app.get<{ Querystring: Static<typeof QueueQuery> }>(`/api/v1/${path}`, {
@@ -127,6 +158,12 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
       return presentItem(await s.careQueue.resolve(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id, resolutionOf(req.body)));
     });
   }
+}
+
+/** "2026-02-30T…" parses (as 2 March): refuse a day the month does not have. */
+function realDay(s: string): boolean {
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d && m >= 1 && m <= 12;
 }
 
 function resolutionOf(body: unknown): string | null {

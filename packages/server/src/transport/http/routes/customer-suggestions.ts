@@ -12,7 +12,7 @@ function etiquetteDetail(explanation: unknown): string | null {
 }
 
 /** How much recent history the suggestions read: bounded, newest first. */
-const RECENT = { decisions: 100, touches: 50, conversations: 20, queueItems: 50 } as const;
+const RECENT = { decisions: 100, touches: 50, conversations: 20, queueItems: 50, tasks: 50 } as const;
 
 /**
  * "What else could be done" for a customer, for the console's customer panel: suggestions a
@@ -29,12 +29,13 @@ export function customerSuggestionRoutes(app: FastifyInstance, s: Services): voi
     const ws = auth.workspaceId;
     const customer = await s.customers.requireRoot(ws, req.params.id);
     const family = await s.customers.family(ws, customer.id);
-    const [playbooks, decisions, touches, conversations, queueItems] = await Promise.all([
+    const [playbooks, decisions, touches, conversations, queueItems, tasks] = await Promise.all([
       s.store.listPlaybooks(ws),
       s.store.listDecisions(ws, family, RECENT.decisions),
       s.store.listOnsiteMessages(ws, customer.id, RECENT.touches),
       s.conversations.ofCustomers(ws, family, RECENT.conversations),
       s.careQueue.list('care_items', ws, { customerId: customer.id, limit: RECENT.queueItems }),
+      s.careQueue.list('tasks', ws, { customerId: customer.id, limit: RECENT.tasks }),
     ]);
     const suggestions = suggestForCustomer({
       profile: customer.profile,
@@ -46,6 +47,7 @@ export function customerSuggestionRoutes(app: FastifyInstance, s: Services): voi
       touches,
       conversations,
       queueItems,
+      tasks,
       now: s.clock.now(),
     });
     return { customerId: customer.id, suggestions };
