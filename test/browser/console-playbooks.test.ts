@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, screenshot, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import { hasText, loginWithApi, newConsolePage, openView, tid, until, visible, type ConsolePage } from './console-support.js';
 
 /**
@@ -59,15 +59,10 @@ describeBrowser('console: the playbook editor', () => {
   let browser: Browser;
   let cp: ConsolePage;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  withServerAndBrowser(async (s, b) => {
+    [server, browser] = [s, b];
     cp = await newConsolePage(browser);
     await loginWithApi(cp.context, server);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows YAML, refuses an invalid playbook inline (path, line, message), a syntax error with its line and column, and saves the fixed YAML', async () => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeBrowser, screenshot, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import {
   composerInput, connectVisitor, hasText, loginWithApi, newConsolePage, openView, tid, track, until, visible, visitorSays,
   type ConsolePage, type Visitor,
@@ -23,16 +23,13 @@ describeBrowser('console: the customer panel\'s suggestions and their actions', 
   let cp: ConsolePage;
   const shoppers: Visitor[] = [];
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  withServerAndBrowser(async (s, b) => {
+    [server, browser] = [s, b];
     cp = await newConsolePage(browser);
     await loginWithApi(cp.context, server);
-  }, 60_000);
-
-  afterAll(async () => {
+  });
+  afterAll(() => {
     for (const s of shoppers) s.close();
-    await browser?.close();
-    await server?.stop();
   });
 
   const suggestionsOf = async (anonymousId: string, kinds: string[]) => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, screenshot, startServer, type RunningServer } from '../helpers/browser.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeBrowser, screenshot, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import {
   connectVisitor, hasText, loginWithApi, newConsolePage, openView, track, until, visible, visitorReceives,
   type ConsolePage, type Visitor,
@@ -17,17 +17,12 @@ describeBrowser('console: live visitors and "invite to chat"', () => {
   let cp: ConsolePage;
   let shopper: Visitor | undefined;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  withServerAndBrowser(async (s, b) => {
+    [server, browser] = [s, b];
     cp = await newConsolePage(browser);
     await loginWithApi(cp.context, server);
-  }, 60_000);
-
-  afterAll(async () => {
-    shopper?.close();
-    await browser?.close();
-    await server?.stop();
   });
+  afterAll(() => shopper?.close());
 
   it('lists the shopper with page, time on page and cart; invites once; a second invitation is held back and says why', async () => {
     const { page } = cp;
