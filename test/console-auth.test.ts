@@ -130,6 +130,19 @@ describe.each(await storeFactories())('console session on $name', (factory) => {
     expect((await from('198.51.100.7', op.email)).statusCode).toBe(200);
   });
 
+  it('believes X-Forwarded-For from a proxy on a private network, not from a client on the internet', async () => {
+    const op = await operator();
+    const via = (remoteAddress: string, forwardedFor: string) =>
+      t.app.inject({ method: 'POST', url: '/console/api/login', remoteAddress, headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, payload: JSON.stringify({ email: `x${forwardedFor}@shop.test`, password: 'nope' }) });
+    // A client on the internet that names a new address on every try is still one address.
+    for (let i = 0; i < 50; i++) expect((await via('203.0.113.9', `198.51.100.${i}`)).statusCode).toBe(401);
+    expect((await via('203.0.113.9', '198.51.100.200')).statusCode, 'its own address is locked, whatever it claims').toBe(429);
+    // Through the shop's reverse proxy (10.0.0.5), each client is its own address.
+    for (let i = 0; i < 50; i++) expect((await via('10.0.0.5', `192.0.2.${i}`)).statusCode).toBe(401);
+    const own = await t.app.inject({ method: 'POST', url: '/console/api/login', remoteAddress: '10.0.0.5', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.99' }, payload: JSON.stringify({ email: op.email, password: PASSWORD }) });
+    expect(own.statusCode, 'another client behind the same proxy is not locked').toBe(200);
+  });
+
   it('refuses a login posted from another origin (login CSRF) and accepts one from its own', async () => {
     const op = await operator();
     const evil = await login(op.email, PASSWORD, { origin: 'https://evil.example', host: 'console.shop.test' });

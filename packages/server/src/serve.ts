@@ -12,7 +12,7 @@ export async function serve(config: Config): Promise<void> {
   const demo = config.demo ? await ensureDemoWorkspace(services, demoCredentialsFile(config)) : null;
   const app = await buildApp(services, {
     logger: { level: config.logLevel }, onRealtimeError: (err) => log.warn({ err }, 'realtime failure'),
-    demo: demo ? { writeKey: demo.writeKey } : null,
+    demo: demo ? { writeKey: demo.writeKey } : null, trustProxy: config.trustProxy,
   });
   const pruneTimer = setInterval(() => {
     services.store.pruneDedupe(Date.now() - config.dedupeWindowDays * 86_400_000).catch((err: unknown) => log.warn({ err }, 'dedupe prune failed'));

@@ -14,6 +14,14 @@ describe('configuration', () => {
     expect(c.sqliteSynchronous).toBe('FULL');
   });
 
+  it('believes only proxies on this machine or a private network unless told otherwise', () => {
+    expect(loadConfig({}, cwd).trustProxy).toEqual(['loopback', 'linklocal', 'uniquelocal']);
+    expect(loadConfig({ TRUST_PROXY: 'false' }, cwd).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }, cwd).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 203.0.113.7,loopback, ::1, fd00::/8' }, cwd).trustProxy)
+      .toEqual(['10.0.0.0/8', '203.0.113.7', 'loopback', '::1', 'fd00::/8']);
+  });
+
   it('accepts postgres:// and sqlite: URLs', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }, cwd).database.kind).toBe('postgres');
     expect(loadConfig({ DATABASE_URL: 'sqlite:./x.db' }, cwd).database).toEqual({ kind: 'sqlite', path: join(cwd, 'x.db') });
@@ -30,6 +38,10 @@ describe('configuration', () => {
     [{ DEDUPE_WINDOW_DAYS: '0' }, 'DEDUPE_WINDOW_DAYS', 'from 1 to 365'],
     [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL', 'http(s) URL'],
     [{ DEMO: 'maybe' }, 'DEMO', 'true or false'],
+    [{ TRUST_PROXY: 'my-proxy' }, 'TRUST_PROXY', '"my-proxy" is none of these'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY', 'CIDR ranges'],
+    [{ TRUST_PROXY: '10.0.0.1, 300.1.1.1' }, 'TRUST_PROXY', '"300.1.1.1"'],
+    [{ TRUST_PROXY: ',' }, 'TRUST_PROXY', 'proxy addresses'],
   ])('refuses %o naming the setting and the expected form', (env, setting, expected) => {
     try {
       loadConfig(env, cwd);

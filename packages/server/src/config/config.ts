@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -18,7 +19,19 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Seed a demo workspace when the database has none. */
   demo: boolean;
+  /**
+   * Which peers may tell us the client's address and scheme (X-Forwarded-For/-Proto): true (any),
+   * false (none), or addresses, CIDR ranges and proxy-addr's names (loopback, linklocal, uniquelocal).
+   */
+  trustProxy: boolean | string[];
 }
+
+/**
+ * By default only proxies on this machine or a private network are believed: a reverse proxy in
+ * front is trusted, while a client on the internet cannot choose its own X-Forwarded-For (which
+ * the login lock, geolocation and the Secure cookie decision rely on).
+ */
+export const DEFAULT_TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export class ConfigError extends Error {
   constructor(readonly setting: string, message: string) {
@@ -56,7 +69,27 @@ export function loadConfig(env: Source = process.env, cwd: string = process.cwd(
     dedupeWindowDays: parseIntSetting('DEDUPE_WINDOW_DAYS', get('DEDUPE_WINDOW_DAYS'), 7, 1, 365),
     sqliteSynchronous: parseEnum('SQLITE_SYNCHRONOUS', get('SQLITE_SYNCHRONOUS')?.toUpperCase(), ['FULL', 'NORMAL'] as const, 'FULL'),
     demo: parseBool('DEMO', get('DEMO'), true),
+    trustProxy: parseTrustProxy(get('TRUST_PROXY')),
   };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined) return DEFAULT_TRUSTED_PROXIES;
+  const v = value.trim().toLowerCase();
+  if (['true', 'false'].includes(v)) return v === 'true';
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    const [addr, bits, extra] = item.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(item);
+    const version = isIP(addr ?? '');
+    const maxBits = version === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!named && (version === 0 || !okBits || extra !== undefined)) {
+      throw new ConfigError('TRUST_PROXY', `expected true, false, or a comma-separated list of addresses, CIDR ranges (10.0.0.0/8) and loopback, linklocal, uniquelocal; "${item}" is none of these`);
+    }
+  }
+  if (items.length === 0) throw new ConfigError('TRUST_PROXY', 'expected true, false, or a comma-separated list of proxy addresses');
+  return items;
 }
 
 function readConfigFile(env: Source, cwd: string): Source {

@@ -1,5 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DEFAULT_TRUSTED_PROXIES } from '../../config/config.js';
 import { OmotenashiError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { errorHandler } from './error-handler.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   onRealtimeError?: (err: unknown) => void;
   /** The demo workspace's write key for the demo shop at /demo; without it /demo says the demo is off. */
   demo?: { writeKey: string } | null;
+  /** Who may set X-Forwarded-For/-Proto (config TRUST_PROXY); default: proxies on private networks. */
+  trustProxy?: boolean | string[];
 }
 
 declare module 'fastify' {
@@ -45,7 +48,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       ...(typeof options.logger === 'object' ? options.logger : {}),
       serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.ip }) },
     } : false,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? DEFAULT_TRUSTED_PROXIES,
     bodyLimit: 1024 * 1024,
     // Unknown fields are refused rather than silently dropped; all problems reported at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
