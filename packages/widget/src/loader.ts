@@ -232,6 +232,8 @@ function start(cfg: WidgetConfig, pre: Pre): void {
       // The client forgets the person who logged out (unsent lines, where they had read up to),
       // here and in storage, rather than keeping them for whoever uses this browser next.
       client?.forget();
+      // Also when this page never opened a socket: an earlier page may have stored some.
+      store.remove(`omotenashi:${cfg.writeKey}:${anonymousId}`);
       disconnect();
       liveSince = Infinity;
       chat?.destroy();
