@@ -1,8 +1,8 @@
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
 import {
-  VIEWPORT, action, conversationMessages, customerOf, focusedInWidget, hidden, messages, operatorReply, operatorSession, part, servePage, shopPage, until, visible,
+  VIEWPORT, action, conversationMessages, customerOf, cuttableNetwork, focusedInWidget, hidden, messages, operatorReply, operatorSession, part, servePage, shopPage, until, visible,
   watchBatches, type CustomerView,
 } from './widget-support.js';
 
@@ -29,18 +29,7 @@ describeBrowser('widget: chat across reloads, reconnects, and from the keyboard'
 
   it('history is shown again after a reload, and messages get through after the connection drops', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
-    // The visitor socket goes through a relay the test can cut, as a dropped network would.
-    let outage = false;
-    let connects = 0;
-    const relays: { page: WebSocketRoute; upstream: WebSocketRoute }[] = [];
-    await context.routeWebSocket(/^ws:\/\/[^/]+\/v1\/realtime/, (ws) => {
-      connects++;
-      if (outage) {
-        void ws.close({ code: 1001, reason: 'network down (test)' });
-        return;
-      }
-      relays.push({ page: ws, upstream: ws.connectToServer() });
-    });
+    const net = await cuttableNetwork(context);
     const page = await context.newPage();
     await page.goto(`${server.base}/demo/help`);
     await openChat(page, 'first visit');
@@ -61,22 +50,18 @@ describeBrowser('widget: chat across reloads, reconnects, and from the keyboard'
 
     // The connection drops and stays down a while: the shopper writes, the operator writes; both
     // arrive once the widget has reconnected by itself.
-    const connectsBefore = connects;
-    outage = true;
-    for (const r of relays.splice(0)) {
-      await r.page.close({ code: 1001, reason: 'network down (test)' });
-      await r.upstream.close();
-    }
+    const connectsBefore = net.connects;
+    await net.cut();
     const offlineLine = 'Typed while the connection was down';
     await send(page, offlineLine);
     await server.api('POST', `/api/v1/conversations/${conversationId}/messages`, { text: 'Sent while you were offline' });
     await page.waitForTimeout(1_500);
     expect((await conversationMessages(server, conversationId)).some((m) => m.text === offlineLine), 'nothing can arrive during the outage').toBe(false);
-    outage = false;
+    net.restore();
     await visible(messages(page, 'operator').filter({ hasText: 'Sent while you were offline' }), 'the operator message sent during the outage', 20_000);
     await until(async () => (await conversationMessages(server, conversationId)).some((m) => m.text === offlineLine && m.author.type === 'customer'),
       'the line typed during the outage to reach the conversation', 20_000, 250);
-    expect(connects, 'the widget reconnected by itself').toBeGreaterThan(connectsBefore);
+    expect(net.connects, 'the widget reconnected by itself').toBeGreaterThan(connectsBefore);
     const stored = (await conversationMessages(server, conversationId)).filter((m) => m.text === offlineLine);
     expect(stored, 'the line typed during the outage is stored exactly once').toHaveLength(1);
     expect(await messages(page, 'customer').filter({ hasText: offlineLine }).count()).toBe(1);

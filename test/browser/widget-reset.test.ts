@@ -1,7 +1,7 @@
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeBrowser, withServerAndBrowser, type RunningServer } from '../helpers/browser.js';
-import { VIEWPORT, action, anonymousIdOf, conversationMessages, customerOf, messages, part, until, visible } from './widget-support.js';
+import { VIEWPORT, action, anonymousIdOf, conversationMessages, customerOf, cuttableNetwork, messages, part, until, visible } from './widget-support.js';
 
 /**
  * `Omotenashi.reset()` on logout, on a computer someone else uses next: a line the first person
@@ -24,16 +24,7 @@ describeBrowser('widget: reset() on logout', () => {
 
   it('drops the line still waiting to be sent, and leaves nothing of the first person behind', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
-    // The visitor socket goes through a relay the test can cut, as a dropped network would.
-    let outage = false;
-    const relays: { page: WebSocketRoute; upstream: WebSocketRoute }[] = [];
-    await context.routeWebSocket(/^ws:\/\/[^/]+\/v1\/realtime/, (ws) => {
-      if (outage) {
-        void ws.close({ code: 1001, reason: 'network down (test)' });
-        return;
-      }
-      relays.push({ page: ws, upstream: ws.connectToServer() });
-    });
+    const net = await cuttableNetwork(context);
     const page = await context.newPage();
     await page.goto(`${server.base}/demo/help`);
     await visible(part(page, 'launcher'), 'the launcher');
@@ -49,16 +40,12 @@ describeBrowser('widget: reset() on logout', () => {
     }, 'the first person\'s conversation');
 
     // The connection drops; they type one more line, which waits in the outbox; then they log out.
-    outage = true;
-    for (const r of relays.splice(0)) {
-      await r.page.close({ code: 1001, reason: 'network down (test)' });
-      await r.upstream.close();
-    }
+    await net.cut();
     const unsent = 'Please also change the card ending 4242';
     await say(page, unsent);
     await until(async () => (await storedKeys(page)).length > 0, 'the unsent line to be kept for a retry');
     await page.evaluate(() => (globalThis as any).Omotenashi.reset());
-    outage = false;
+    net.restore();
 
     // The next person on this browser: a new anonymous id, an empty chat, nothing stored of the first.
     const nextAnon = await until(async () => {

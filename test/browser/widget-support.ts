@@ -1,4 +1,4 @@
-import type { APIRequestContext, BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { APIRequestContext, BrowserContext, Locator, Page, Request, WebSocketRoute } from 'playwright-core';
 import type { RunningServer } from '../helpers/browser.js';
 import { until, visible } from '../helpers/browser.js';
 
@@ -247,4 +247,38 @@ export async function settled(page: Page): Promise<void> {
     const all = [...g.document.getAnimations(), ...(root ? root.getAnimations() : [])] as { finished: Promise<unknown> }[];
     await Promise.race([Promise.all(all.map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 3_000))]);
   });
+}
+
+/** The widget's socket through a relay the test can cut, as a dropped network would. */
+export interface CuttableNetwork {
+  /** Connection attempts so far (refused ones during an outage included). */
+  readonly connects: number;
+  /** Drops every open socket; new ones are refused until restore(). */
+  cut(): Promise<void>;
+  restore(): void;
+}
+
+export async function cuttableNetwork(context: BrowserContext): Promise<CuttableNetwork> {
+  let outage = false;
+  let connects = 0;
+  const relays: { page: WebSocketRoute; upstream: WebSocketRoute }[] = [];
+  await context.routeWebSocket(/^ws:\/\/[^/]+\/v1\/realtime/, (ws) => {
+    connects++;
+    if (outage) {
+      void ws.close({ code: 1001, reason: 'network down (test)' });
+      return;
+    }
+    relays.push({ page: ws, upstream: ws.connectToServer() });
+  });
+  return {
+    get connects() { return connects; },
+    async cut() {
+      outage = true;
+      for (const r of relays.splice(0)) {
+        await r.page.close({ code: 1001, reason: 'network down (test)' });
+        await r.upstream.close();
+      }
+    },
+    restore() { outage = false; },
+  };
 }
