@@ -61,6 +61,8 @@ describe.each(await storeFactories())('manual staff tasks on $name', (factory) =
       [{ customerId, title: 'x', dueAt: 'tomorrow' }, 'dueAt must be an ISO 8601 date-time with a zone'],
       [{ customerId, title: 'x', dueAt: '2026-12-24T09:00:00' }, 'dueAt must be an ISO 8601 date-time with a zone'],
       [{ customerId, title: 'x', dueAt: '2026-02-30T09:00:00Z' }, 'dueAt must be an ISO 8601 date-time with a zone'],
+      [{ customerId, title: 'x', dueAt: '2026-12-24' }, 'dueAt must be an ISO 8601 date-time with a zone'],
+      [{ customerId, title: 'x', dueAt: '1999-12-31T23:59:59Z' }, 'between 2000 and 2099'],
       [{ customerId, title: 'x', priority: 'urgent' }, 'priority is not a known field'],
     ];
     for (const [body, says] of refusals) {
@@ -70,7 +72,7 @@ describe.each(await storeFactories())('manual staff tasks on $name', (factory) =
     }
     expect(await t.count('tasks')).toBe(0);
     // Exactly at the limits is accepted.
-    const longest = await create({ customerId, title: 'x'.repeat(200), note: 'n'.repeat(2000), team: 't'.repeat(50), owner: 'o'.repeat(100) });
+    const longest = await create({ customerId, title: 'x'.repeat(200), note: 'n'.repeat(2000), team: 't'.repeat(50), owner: 'o'.repeat(100), dueAt: '2000-01-01T00:00:00Z' });
     expect(longest.statusCode, longest.body).toBe(201);
     expect(await t.count('tasks')).toBe(1);
   });

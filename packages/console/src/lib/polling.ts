@@ -34,5 +34,5 @@ export function usePolling<T>(load: () => Promise<T>, deps: unknown[], intervalM
     run();
     return () => { alive = false; if (timer) clearTimeout(timer); };
   }, [...deps, tick]);
-  return { data, error, reload: () => setTick((n) => n + 1), setData: (update) => setData(update) };
+  return { data, error, reload: () => setTick((n) => n + 1), setData };
 }

@@ -27,7 +27,7 @@ export function CustomerPanel({ customerId, currentConversationId, onClose }: { 
   const customer = usePolling(() => api.get<CustomerView>(`/api/v1/customers/${id}`).then((c) => { rememberCustomer(c); return c; }), [customerId], LIVE_MS);
   const decisions = usePolling(() => api.get<{ items: Decision[] }>(`/api/v1/customers/${id}/decisions`, { limit: 50 }), [customerId], 15_000);
   const conversations = usePolling(() => api.get<{ conversations: Conversation[] }>(`/api/v1/customers/${id}/conversations`), [customerId], 0);
-  const suggestions = usePolling(() => api.get<{ suggestions: Suggestion[] }>(`/api/v1/customers/${id}/suggestions`), [customerId], 15_000);
+  const suggestions = usePolling(() => api.get<{ suggestions: SuggestionView[] }>(`/api/v1/customers/${id}/suggestions`), [customerId], 15_000);
 
   useEffect(() => socket.on((f) => {
     if ((f.type === 'conversation.updated' || f.type === 'conversation.created') && f.conversation.customerId === customerId) conversations.reload();
@@ -276,9 +276,7 @@ function Decisions({ items, error }: { items: Decision[] | null; error: string |
   );
 }
 
-type Suggestion = SuggestionView;
-
-function Suggestions({ customerId, items, error, besideConversation }: { customerId: string; items: Suggestion[] | null; error: string | null; besideConversation: boolean }) {
+function Suggestions({ customerId, items, error, besideConversation }: { customerId: string; items: SuggestionView[] | null; error: string | null; besideConversation: boolean }) {
   const now = useNow(60_000);
   if (!items && !error) return null;
   return (
@@ -286,14 +284,19 @@ function Suggestions({ customerId, items, error, besideConversation }: { custome
       {error && <p class="error small">{error}</p>}
       {items && items.length === 0 && <p class="muted small">{t('suggestion.none')}</p>}
       <ul class="suggestions">
-        {(items ?? []).map((s, i) => (
-          <li key={`${s.kind}:${i}`} class={`suggestion p${s.priority}`} data-testid="suggestion" data-kind={s.kind}>
-            <p class="small"><span class={`pill ${s.priority === 1 ? 'warn' : 'subtle'}`}>{t(`suggestion.priority${s.priority}`)}</span> {suggestionText(s, now)}</p>
-            {s.action?.type === 'task'
-              ? <AddTask customerId={customerId} title={taskTitle(s) ?? s.action.title} note={suggestionText(s, now)} suggestionKey={s.key} />
-              : s.action && <SuggestionAction customerId={customerId} action={s.action} besideConversation={besideConversation} />}
-          </li>
-        ))}
+        {(items ?? []).map((s) => {
+          const said = suggestionText(s, now);
+          // Keyed by the suggestion's own key: when one is dropped (made into a task), the
+          // others keep their state ("Added", an invitation's outcome) instead of inheriting it.
+          return (
+            <li key={s.key} class={`suggestion p${s.priority}`} data-testid="suggestion" data-kind={s.kind}>
+              <p class="small"><span class={`pill ${s.priority === 1 ? 'warn' : 'subtle'}`}>{t(`suggestion.priority${s.priority}`)}</span> {said}</p>
+              {s.action?.type === 'task'
+                ? <AddTask customerId={customerId} title={taskTitle(s) ?? s.action.title} note={said} suggestionKey={s.key} />
+                : s.action && <SuggestionAction customerId={customerId} action={s.action} besideConversation={besideConversation} />}
+            </li>
+          );
+        })}
       </ul>
     </Section>
   );
@@ -328,7 +331,7 @@ function AddTask({ customerId, title, note, suggestionKey }: { customerId: strin
 }
 
 /** An invitation is sent (through the etiquette); a snippet opens the composer's picker. */
-function SuggestionAction({ customerId, action, besideConversation }: { customerId: string; action: Exclude<NonNullable<Suggestion['action']>, { type: 'task' }>; besideConversation: boolean }) {
+function SuggestionAction({ customerId, action, besideConversation }: { customerId: string; action: Exclude<NonNullable<SuggestionView['action']>, { type: 'task' }>; besideConversation: boolean }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   if (action.type === 'snippet') {

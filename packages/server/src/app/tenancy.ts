@@ -112,15 +112,14 @@ export class Tenancy {
     return op;
   }
 
-  /** Password login: returns a session token (an API token bound to the operator, 12 h). */
   /**
-   * Password login. Wrong passwords are counted per email and per client address (in this
+   * Password login: returns a session token (an API token bound to the operator, 12 h). Wrong passwords are counted per email and per client address (in this
    * process): past the limit, logins are refused with `rate_limited` until the window ends,
    * before the password is even checked, so guessing learns nothing more.
    */
   async login(email: string, password: string, workspaceId?: string, from: { address?: string } = {}): Promise<{ token: string; operator: OperatorRecord; expiresAt: number }> {
     const account = String(email).trim().toLowerCase();
-    const address = from.address ? `ip:${from.address}` : null;
+    const address = from.address ?? null;
     const now = this.clock.now();
     const wait = Math.max(this.accountFailures.lockedFor(account, now), address ? this.addressFailures.lockedFor(address, now) : 0);
     if (wait > 0) {

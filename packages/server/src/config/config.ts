@@ -80,7 +80,7 @@ function parseTrustProxy(value: string | undefined): boolean | string[] {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const item of items) {
     const [addr, bits, extra] = item.split('/');
-    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(item);
+    const named = DEFAULT_TRUSTED_PROXIES.includes(item);
     const version = isIP(addr ?? '');
     const maxBits = version === 6 ? 128 : 32;
     const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);

@@ -5,7 +5,6 @@ import { firstResponseKeys, histogramOf, reportBuckets, summarize } from '../../
 import { choosePolicy } from './sla-policies.js';
 
 const DAY = 86_400_000;
-export { SLA_TARGETS };
 const CSAT_SCORES = [1, 2, 3, 4, 5] as const;
 /** How many of the longest-waiting conversations the dashboard lists. */
 const WAITING_LISTED = 5;

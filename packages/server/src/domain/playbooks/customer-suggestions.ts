@@ -1,4 +1,4 @@
-import type { SuggestedAction, SuggestionKind, SuggestionView } from '@omotenashi/protocol';
+import type { SuggestionView } from '@omotenashi/protocol';
 import type { Profile } from '../profile/profile.js';
 import { describeProfile } from '../profile/describe-profile.js';
 import { firstNameOf } from '../profile/customer-name.js';
@@ -51,7 +51,6 @@ export interface SuggestionInput {
 }
 
 export type Suggestion = SuggestionView;
-export type { SuggestedAction, SuggestionKind };
 
 /** "2 h ago", in the words hold-back reasons use (describeDuration). */
 const ago = (ms: number): string => `${describeDuration(ms)} ago`;

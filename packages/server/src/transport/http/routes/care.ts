@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CARE_ITEM_STATUSES } from '../../../ports/store.js';
 import type { Services } from '../../../services.js';
+import { parseTimestamp } from '../../../domain/events/parse-timestamp.js';
 import { validationError } from '../../../errors.js';
 import { authenticate } from '../auth.js';
 import { IdParams, bearer, withErrors } from '../schemas.js';
@@ -27,8 +28,6 @@ const TaskBody = Type.Object({
   dueAt: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone, e.g. 2026-12-24T09:00:00+09:00' }), Type.Null()])),
   suggestionKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the `key` of the suggestion this task was made from' })),
 }, { additionalProperties: false });
-/** An ISO 8601 date-time with a zone (a bare "2026-12-24" would be read in UTC, not the operator's day). */
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DecisionsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
 
 /** Playbooks, etiquette, decisions, the "needs you now" queue and staff tasks. */
@@ -124,8 +123,13 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
     if (title === '') throw validationError([{ path: 'title', code: 'invalid_value', message: 'title must not be blank' }]);
     let dueAt: number | null = null;
     if (b.dueAt !== undefined && b.dueAt !== null) {
-      dueAt = ISO_WITH_ZONE.test(b.dueAt) && realDay(b.dueAt) ? Date.parse(b.dueAt) : NaN;
-      if (Number.isNaN(dueAt)) throw validationError([{ path: 'dueAt', code: 'invalid_value', message: `dueAt must be an ISO 8601 date-time with a zone, like 2026-12-24T09:00:00+09:00; got ${JSON.stringify(b.dueAt)}` }]);
+      // The tracking API's strict parser (no rolled-over 30 February). A bare date is refused
+      // here: it would be UTC midnight, not the start of the operator's day.
+      const parsed = b.dueAt.length > 10 ? parseTimestamp(b.dueAt) : 'invalid_timestamp';
+      if (typeof parsed !== 'number') {
+        throw validationError([{ path: 'dueAt', code: 'invalid_value', message: `dueAt must be an ISO 8601 date-time with a zone between 2000 and 2099, like 2026-12-24T09:00:00+09:00; got ${JSON.stringify(b.dueAt)}` }]);
+      }
+      dueAt = parsed;
     }
     // Another workspace's customer is "not found", as everywhere; a merged one is its survivor.
     const customer = await s.customers.requireRoot(auth.workspaceId, b.customerId);
@@ -158,12 +162,6 @@ export function careRoutes(app: FastifyInstance, s: Services): void {
       return presentItem(await s.careQueue.resolve(kind, auth.workspaceId, req.params.id, auth.operatorId ?? auth.id, resolutionOf(req.body)));
     });
   }
-}
-
-/** "2026-02-30T…" parses (as 2 March): refuse a day the month does not have. */
-function realDay(s: string): boolean {
-  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d && m >= 1 && m <= 12;
 }
 
 function resolutionOf(body: unknown): string | null {
